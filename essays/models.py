@@ -1,0 +1,248 @@
+"""Essays about the films, and the citations that quote them."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import ItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from wanderingsite.blocks import ArticleBodyBlock
+from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
+from wanderingsite.models import ArchivePage, ArchiveTag
+
+NOT_RECORDED = _("not recorded")
+
+
+class EssayPageTag(ItemBase):
+    tag = models.ForeignKey(
+        ArchiveTag, related_name="essay_items", on_delete=models.CASCADE
+    )
+    content_object = ParentalKey(
+        "essays.EssayPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class EssayAuthor(Orderable):
+    page = ParentalKey("essays.EssayPage", related_name="authors", on_delete=models.CASCADE)
+    person = models.ForeignKey(
+        "wanderingsite.Person", on_delete=models.PROTECT, related_name="essays_written"
+    )
+    affiliation = models.CharField(
+        _("affiliation"),
+        max_length=300,
+        blank=True,
+        help_text=_("Position and institution as the essay gives them."),
+    )
+
+    panels = [FieldPanel("person"), FieldPanel("affiliation")]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class Citation(models.Model):
+    """A claim backed by an exact quote from an essay."""
+
+    class Topic(models.TextChoices):
+        RELEASE = "release", _("Release")
+        PRODUCTION = "production", _("Production")
+        DISTRIBUTION = "distribution", _("Distribution")
+        RECEPTION = "reception", _("Reception")
+        STORY = "story", _("Story")
+        CONTEXT = "context", _("Context")
+
+    claim = models.CharField(
+        _("claim"),
+        max_length=300,
+        help_text=_("The fact in your own words, e.g. 'Some 7,000 people worked on it'."),
+    )
+    topic = models.CharField(
+        _("topic"), max_length=20, choices=Topic.choices, default=Topic.CONTEXT
+    )
+    essay = models.ForeignKey(
+        "essays.EssayPage",
+        verbose_name=_("essay"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The essay that states the claim."),
+    )
+    quote = models.TextField(
+        _("quote"),
+        help_text=_(
+            "Copy the words exactly as the essay has them; the link goes to the "
+            "paragraph that holds them. Curly and straight quotes both match."
+        ),
+    )
+
+    panels = [
+        FieldPanel("claim"),
+        FieldPanel("topic"),
+        PageChooserPanel("essay", "essays.EssayPage"),
+        FieldPanel("quote"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.claim
+
+
+class FilmCitation(Orderable, Citation):
+    page = ParentalKey("films.FilmPage", related_name="citations", on_delete=models.CASCADE)
+
+
+class EventCitation(Orderable, Citation):
+    page = ParentalKey(
+        "films.PolicyEventPage", related_name="citations", on_delete=models.CASCADE
+    )
+
+
+class BoxOfficeFigure(Orderable, Citation):
+    """A gross as one source states it; sources that disagree stand side by side."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", _("as stated")
+        OVER = "over", _("over")
+        ABOUT = "about", _("about")
+        UNDER = "under", _("under")
+
+    page = ParentalKey(
+        "films.FilmPage", related_name="box_office_figures", on_delete=models.CASCADE
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=100,
+        help_text=_("Where the money was taken: 'China (domestic)', 'Overseas' ..."),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD", help_text=_("ISO 4217 code.")
+    )
+    qualifier = models.CharField(
+        _("qualifier"), max_length=10, choices=Qualifier.choices, blank=True
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("region"), FieldPanel("qualifier")]),
+        FieldRowPanel([FieldPanel("amount"), FieldPanel("currency")]),
+        *Citation.panels,
+    ]
+
+
+class EssayPage(ArchivePage):
+    publication = models.CharField(
+        _("publication"),
+        max_length=300,
+        help_text=_("Where the essay was published, e.g. 'WORLD magazine'."),
+    )
+    publication_note = models.TextField(
+        _("publication note"),
+        blank=True,
+        help_text=_("Section, syndication or other notes on where it appeared."),
+    )
+    published_date = models.DateField(_("published"), null=True, blank=True)
+    published_date_precision = models.CharField(
+        _("published date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    source_url = models.URLField(
+        _("source URL"),
+        blank=True,
+        max_length=500,
+        help_text=_("Where the original can be read; leave blank if not recorded."),
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
+    films = ParentalManyToManyField(
+        "films.FilmPage",
+        blank=True,
+        related_name="essays",
+        verbose_name=_("films discussed"),
+    )
+    events = ParentalManyToManyField(
+        "films.PolicyEventPage",
+        blank=True,
+        related_name="essays",
+        verbose_name=_("events mentioned"),
+    )
+    tags = ClusterTaggableManager(through=EssayPageTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        InlinePanel(
+            "authors",
+            heading=_("Authors"),
+            label=_("Author"),
+            help_text=_("Leave empty when the source does not record an author."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("publication"),
+                FieldPanel("publication_note"),
+                FieldRowPanel(
+                    [FieldPanel("published_date"), FieldPanel("published_date_precision")]
+                ),
+                FieldPanel("source_url"),
+            ],
+            heading=_("Publication"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("films", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("events", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("What the essay discusses"),
+        ),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = [
+        *ArchivePage.search_fields,
+        index.SearchField("body"),
+        index.SearchField("publication"),
+        index.FilterField("published_date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.RelatedFields("authors", [index.RelatedFields("person", [index.SearchField("name")])]),
+    ]
+
+    parent_page_types = ["essays.EssayIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("essay")
+
+    @property
+    def published_display(self) -> str:
+        return format_precise_date(self.published_date, self.published_date_precision)
+
+    @property
+    def published_iso(self) -> str:
+        return iso_precise_date(self.published_date, self.published_date_precision)
+
+
+class EssayIndexPage(ArchivePage):
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+
+    parent_page_types = ["wanderingsite.HomePage"]
+    subpage_types = ["essays.EssayPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("essay index")

@@ -1,0 +1,265 @@
+"""The screen and the state policy around it."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import ItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from wanderingsite.blocks import ArticleBodyBlock
+from wanderingsite.models import ArchivePage, ArchiveTag, PreciseDateMixin
+
+
+class FilmPageTag(ItemBase):
+    tag = models.ForeignKey(
+        ArchiveTag, related_name="film_items", on_delete=models.CASCADE
+    )
+    content_object = ParentalKey(
+        "films.FilmPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class PolicyEventPageTag(ItemBase):
+    tag = models.ForeignKey(
+        ArchiveTag, related_name="event_items", on_delete=models.CASCADE
+    )
+    content_object = ParentalKey(
+        "films.PolicyEventPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class FilmCredit(Orderable):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", _("Director")
+        WRITER = "writer", _("Writer")
+        AUTHOR = "author", _("Author of the source work")
+        CAST = "cast", _("Cast")
+        PRODUCER = "producer", _("Producer")
+
+    page = ParentalKey("films.FilmPage", related_name="credits", on_delete=models.CASCADE)
+    person = models.ForeignKey(
+        "wanderingsite.Person", on_delete=models.PROTECT, related_name="film_credits"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    character = models.CharField(
+        _("character"),
+        max_length=200,
+        blank=True,
+        help_text=_("For cast: the character played, as the sources name it."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("person"), FieldPanel("role")]),
+        FieldPanel("character"),
+    ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class EventActor(Orderable):
+    page = ParentalKey(
+        "films.PolicyEventPage", related_name="actors", on_delete=models.CASCADE
+    )
+    person = models.ForeignKey(
+        "wanderingsite.Person", on_delete=models.PROTECT, related_name="event_roles"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("What they did in the event, e.g. 'laid out the plan'."),
+    )
+
+    panels = [FieldPanel("person"), FieldPanel("role")]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class FilmPage(PreciseDateMixin, ArchivePage):
+    original_title = models.CharField(
+        _("original title"),
+        max_length=200,
+        blank=True,
+        help_text=_("The title in the film's own language and script, e.g. 流浪地球."),
+    )
+    original_language = models.CharField(
+        _("original language"),
+        max_length=10,
+        default="zh",
+        help_text=_("BCP 47 code of the original title's language: zh, en ..."),
+    )
+    other_titles = models.TextField(
+        _("other titles"),
+        blank=True,
+        help_text=_(
+            "Other titles the sources or readers use, one per line; search finds "
+            "the film by each."
+        ),
+    )
+    based_on = models.CharField(
+        _("based on"),
+        max_length=300,
+        blank=True,
+        help_text=_("The work the film adapts, e.g. a novella by Liu Cixin."),
+    )
+    synopsis = RichTextField(
+        _("synopsis"),
+        features=["bold", "italic", "link"],
+        blank=True,
+        help_text=_("The story, as the essays tell it."),
+    )
+    tags = ClusterTaggableManager(through=FilmPageTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("original_title"), FieldPanel("original_language")]
+                ),
+                FieldPanel("other_titles"),
+            ],
+            heading=_("Titles"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
+                FieldPanel("date_note"),
+            ],
+            heading=_("Release"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("based_on"),
+        FieldPanel("synopsis"),
+        InlinePanel("credits", heading=_("Credits"), label=_("Credit")),
+        InlinePanel(
+            "box_office_figures",
+            heading=_("Box office"),
+            label=_("Box-office figure"),
+            help_text=_("Each figure with the essay passage that states it."),
+        ),
+        InlinePanel(
+            "citations",
+            heading=_("Facts and their sources"),
+            label=_("Cited fact"),
+        ),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = [
+        *ArchivePage.search_fields,
+        index.SearchField("original_title"),
+        index.SearchField("other_titles"),
+        index.SearchField("synopsis"),
+        index.SearchField("based_on"),
+        index.AutocompleteField("original_title"),
+        index.FilterField("date"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["films.FilmIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("film")
+
+    @property
+    def other_title_list(self) -> list[str]:
+        return [line.strip() for line in self.other_titles.splitlines() if line.strip()]
+
+
+class FilmIndexPage(ArchivePage):
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+
+    parent_page_types = ["wanderingsite.HomePage"]
+    subpage_types = ["films.FilmPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("film index")
+
+
+class PolicyEventPage(PreciseDateMixin, ArchivePage):
+    class Kind(models.TextChoices):
+        MARKET_OPENING = "market-opening", _("Market opening")
+        REGULATION = "regulation", _("Regulation")
+        SPEECH = "speech", _("Speech")
+        PLAN = "plan", _("Plan")
+        DIPLOMACY = "diplomacy", _("Diplomacy")
+        MILESTONE = "milestone", _("Box-office milestone")
+        SCIENCE = "science", _("Science and space")
+        DISTRIBUTION = "distribution", _("Distribution")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    body = StreamField(
+        ArticleBodyBlock(),
+        blank=True,
+        verbose_name=_("body"),
+        help_text=_("What happened and why it matters; paragraphs can be cited."),
+    )
+    films = ParentalManyToManyField(
+        "films.FilmPage",
+        blank=True,
+        related_name="events",
+        verbose_name=_("related films"),
+    )
+    tags = ClusterTaggableManager(through=PolicyEventPageTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
+                FieldPanel("date_note"),
+            ],
+            heading=_("When"),
+        ),
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        InlinePanel("actors", heading=_("Actors"), label=_("Actor")),
+        FieldPanel("body"),
+        FieldPanel("films", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("citations", heading=_("Facts and their sources"), label=_("Cited fact")),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = [
+        *ArchivePage.search_fields,
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("kind"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["films.TimelinePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("policy event")
+
+
+class TimelinePage(ArchivePage):
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+
+    parent_page_types = ["wanderingsite.HomePage"]
+    subpage_types = ["films.PolicyEventPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("timeline")

@@ -1,0 +1,218 @@
+"""The shared ground: tags, people, the home page and the base page type.
+
+Imported by ``films`` and ``essays``; imports neither.
+"""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .dates import DatePrecision, format_precise_date, iso_precise_date
+
+
+class ArchiveTag(TagBase):
+    """One tag vocabulary shared by films, essays and policy events."""
+
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("What the tag gathers, shown at the top of its tag page."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="archivetag_name_ci_unique"),
+        ]
+
+    def get_absolute_url(self):
+        return f"/tags/{self.slug}/"
+
+
+class Person(index.Indexed, models.Model):
+    """A person or an institution named by the sources."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        INSTITUTION = "institution", _("Institution")
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("As the sources spell it, e.g. 'Frant Gwo'."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.PERSON
+    )
+    original_name = models.CharField(
+        _("original name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name in its own script, e.g. Chinese characters."),
+    )
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other spellings the sources use, one per line."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("One or two sentences on who this is, from the sources."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind")],
+            heading=_("Name"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("original_name"), FieldPanel("aliases")],
+            heading=_("Other names"),
+        ),
+        FieldPanel("description"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("original_name"),
+        index.SearchField("aliases"),
+    ]
+
+    class Meta:
+        verbose_name = _("person or institution")
+        verbose_name_plural = _("people and institutions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class PreciseDateMixin(models.Model):
+    """A date and how much of it the sources actually know."""
+
+    date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a year or month only, enter its first day and set the precision."
+        ),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("How much of the date the sources state."),
+    )
+    date_note = models.CharField(
+        _("date note"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "How the date was worked out when the source is relative, e.g. "
+            "'earlier this month', in an essay of 13 March 2019."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def date_display(self) -> str:
+        return format_precise_date(self.date, self.date_precision)
+
+    @property
+    def date_iso(self) -> str:
+        return iso_precise_date(self.date, self.date_precision)
+
+
+class ArchivePage(Page):
+    """Fields and behaviour every archive page shares."""
+
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_(
+            "One or two plain sentences: shown in listings, search results and "
+            "as the page's description for search engines."
+        ),
+    )
+
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.summary
+
+
+class HomePage(ArchivePage):
+    intro = RichTextField(
+        _("introduction"),
+        features=["bold", "italic", "link"],
+        blank=True,
+        help_text=_("What the archive is, in a short paragraph."),
+    )
+    featured_film = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("featured film"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The film shown first on the home page."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("intro"),
+        PageChooserPanel("featured_film", "films.FilmPage"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["films.FilmIndexPage", "essays.EssayIndexPage", "films.TimelinePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+class LoadedRecord(models.Model):
+    """What ``load_archive`` last wrote for one fixture record.
+
+    The loader owns a page only while the page's latest revision is the one
+    it recorded here; any later revision is an editor's and is kept.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("loaded fixture record")
+
+    def __str__(self):
+        return self.key
