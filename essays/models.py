@@ -85,6 +85,14 @@ class Citation(models.Model):
         ),
     )
 
+    anchor = models.CharField(
+        _("paragraph anchor"),
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text=_("The anchor of the essay paragraph that holds the quote."),
+    )
+
     panels = [
         FieldPanel("claim"),
         FieldPanel("topic"),
@@ -97,6 +105,11 @@ class Citation(models.Model):
 
     def __str__(self):
         return self.claim
+
+    def get_url(self) -> str:
+        """The cited paragraph: ``/essays/<slug>/#<anchor>``."""
+        url = self.essay.url or ""
+        return f"{url}#{self.anchor}" if self.anchor else url
 
 
 class FilmCitation(Orderable, Citation):

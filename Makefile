@@ -1,0 +1,52 @@
+# The Wandering Earth Archive: `make run` serves it, `make test` proves it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+AXE_DIR := $(VENV)/npm
+PG_PROBE_URL := postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install install-test run test lint load users
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+	@test -f $(AXE_DIR)/node_modules/axe-core/axe.min.js || \
+	  npm install --silent --no-audit --no-fund --prefix $(AXE_DIR) axe-core@4.11.4
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing: apt-get install chromium (browser tests will fail)"; fi; }
+
+load: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_archive
+
+users: install
+	$(BIN)/python manage.py create_local_users
+
+run: load users
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# PostgreSQL when one answers (DATABASE_URL, or 127.0.0.1:5432 as postgres), else SQLite.
+test: install-test
+	@if [ -z "$$DATABASE_URL" ] && $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_PROBE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  export DATABASE_URL=postgres://postgres@127.0.0.1:5432/wanderingsite; fi; \
+	if [ -n "$$DATABASE_URL" ]; then echo "make test: running against PostgreSQL ($${DATABASE_URL%%\?*})"; \
+	else echo "make test: no PostgreSQL answered; running against SQLite"; fi; \
+	AXE_PATH=$(CURDIR)/$(AXE_DIR)/node_modules/axe-core/axe.min.js $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
