@@ -106,9 +106,9 @@ class Citation(models.Model):
     def __str__(self):
         return self.claim
 
-    def get_url(self) -> str:
+    def get_url(self, request=None) -> str:
         """The cited paragraph: ``/essays/<slug>/#<anchor>``."""
-        url = self.essay.url or ""
+        url = self.essay.get_url(request) or ""
         return f"{url}#{self.anchor}" if self.anchor else url
 
 
