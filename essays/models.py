@@ -1,6 +1,7 @@
 """Essays about the films, and the citations that quote them."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -20,6 +21,7 @@ from wagtail.search import index
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.models import ArchivePage, ArchiveTag
+from wanderingsite.quotes import find_anchor
 
 NOT_RECORDED = _("not recorded")
 
@@ -105,6 +107,25 @@ class Citation(models.Model):
 
     def __str__(self):
         return self.claim
+
+    def clean(self):
+        """Refuse a quote the essay does not hold; point the link at its paragraph."""
+        super().clean()
+        if not self.essay_id or not self.quote:
+            return
+        essay = self.essay
+        anchor = find_anchor(essay.body, self.quote)
+        if anchor is None:
+            raise ValidationError(
+                {
+                    "quote": _(
+                        "This quote does not occur in '%(essay)s'. Copy the words "
+                        "exactly as the essay has them."
+                    )
+                    % {"essay": essay.title}
+                }
+            )
+        self.anchor = anchor
 
     def get_url(self, request=None) -> str:
         """The cited paragraph: ``/essays/<slug>/#<anchor>``."""
