@@ -63,7 +63,9 @@ def _permission(apps, app_label, model, codename):
     """The permission row, made here when ``post_migrate`` has not run yet."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label=app_label, model=model
+    )
     action = codename.split("_", 1)[0]
     permission, _ = Permission.objects.get_or_create(
         content_type=content_type,
@@ -80,7 +82,9 @@ def _grant_model_permissions(apps, group, grants):
 
 
 def _grant_collection_permissions(apps, group, collection, grants):
-    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    GroupCollectionPermission = apps.get_model(
+        "wagtailcore", "GroupCollectionPermission"
+    )
     for app_label, model, codenames in grants:
         for codename in codenames:
             GroupCollectionPermission.objects.get_or_create(
@@ -142,7 +146,9 @@ def apply_editorial_model(apps, schema_editor):
     home = Page.objects.filter(pk=site.root_page_id).first() if site else None
     if home is not None:
         _grant_page_permissions(apps, editors, home, root, EDITOR_PAGE_PERMISSIONS)
-        _grant_page_permissions(apps, moderators, home, root, MODERATOR_PAGE_PERMISSIONS)
+        _grant_page_permissions(
+            apps, moderators, home, root, MODERATOR_PAGE_PERMISSIONS
+        )
 
     _grant_model_permissions(apps, editors, EDITOR_MODEL_PERMISSIONS)
     _grant_model_permissions(apps, moderators, MODERATOR_MODEL_PERMISSIONS)
@@ -173,4 +179,6 @@ class Migration(migrations.Migration):
     ]
 
     # Reversing keeps the groups and rights: users may depend on them by now.
-    operations = [migrations.RunPython(apply_editorial_model, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(apply_editorial_model, migrations.RunPython.noop)
+    ]
