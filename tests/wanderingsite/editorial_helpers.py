@@ -1,7 +1,9 @@
 """Users in each editorial role, and a small archive to act on, for tests."""
 
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from tests.factories import archive_indexes, make_essay, make_event, make_film
 
@@ -48,3 +50,46 @@ def small_archive(home, *, tags=()):
         ),
     )
     return {"indexes": idx, "film": film, "event": event, "essay": essay}
+
+
+def form_data(html: str, form_id: str = "page-edit-form") -> dict:
+    """What a browser would post from the form: every field as the page shows it.
+
+    Skips the empty ``<template>`` forms of inline panels and unticked boxes.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    form = soup.find("form", id=form_id)
+    assert form is not None, f"no form #{form_id} on the page"
+    data: dict[str, list[str]] = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.find_parent("template") is not None:
+            continue
+        kind = (field.get("type") or "").lower()
+        if kind in {"submit", "button", "file", "image"}:
+            continue
+        if kind in {"checkbox", "radio"} and not field.has_attr("checked"):
+            continue
+        if field.name == "select":
+            options = field.find_all("option")
+            chosen = [o for o in options if o.has_attr("selected")] or options[:1]
+            values = [option.get("value", option.text) for option in chosen]
+        elif field.name == "textarea":
+            values = [field.text.removeprefix("\n")]
+        else:
+            values = [field.get("value", "on" if kind == "checkbox" else "")]
+        data.setdefault(name, []).extend(values)
+    return data
+
+
+def post_edit(client, page, **changes):
+    """Post the page's edit form as shown, with ``changes`` and an action button.
+
+    Pass e.g. ``**{"action-publish": "1"}``; a field is changed by its name.
+    """
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    if response.status_code != 200:
+        return response
+    data = form_data(response.content.decode())
+    data.update({name: [value] for name, value in changes.items()})
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
