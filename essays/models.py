@@ -14,10 +14,12 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from wanderingsite import serializers as api
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.models import ArchivePage, ArchiveTag
@@ -253,12 +255,42 @@ class EssayPage(ArchivePage):
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.RelatedFields("authors", [index.RelatedFields("person", [index.SearchField("name")])]),
     ]
+    api_fields = [
+        APIField("summary"),
+        APIField("authors", serializer=api.PeopleField(extra=("affiliation",))),
+        APIField("publication"),
+        APIField("publication_note"),
+        APIField("published_date"),
+        APIField("published_date_precision"),
+        APIField("published_display"),
+        APIField("published_iso"),
+        # The same date under the names films and events use.
+        APIField("date", serializer=api.DateField(source="published_date")),
+        APIField(
+            "date_precision",
+            serializer=api.CharField(source="published_date_precision"),
+        ),
+        APIField("date_display", serializer=api.CharField(source="published_display")),
+        APIField("source_url"),
+        APIField("body"),
+        APIField("films", serializer=api.PagesField()),
+        APIField("events", serializer=api.PagesField()),
+        APIField("tags", serializer=api.TagsField()),
+    ]
 
     parent_page_types = ["essays.EssayIndexPage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("essay")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import essay_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["essay"] = essay_detail(essay=self)
+        context["json_ld"] = self.get_json_ld(context)
+        return context
 
     @property
     def published_display(self) -> str:
@@ -267,6 +299,24 @@ class EssayPage(ArchivePage):
     @property
     def published_iso(self) -> str:
         return iso_precise_date(self.published_date, self.published_date_precision)
+
+    def get_json_ld(self, context) -> dict:
+        data = {
+            **super().get_json_ld(context),
+            "@type": "Article",
+            "headline": self.title[:110],
+            "datePublished": self.published_iso,
+            "publisher": {"@type": "Organization", "name": self.publication},
+            "isBasedOn": self.source_url,
+        }
+        detail = context.get("essay")
+        if detail is not None:
+            data["author"] = [a.person.get_json_ld() for a in detail.authors]
+            data["about"] = [
+                {"@type": "Movie", "name": film.title} for film in detail.films
+            ]
+            data["keywords"] = ", ".join(t.name for t in detail.tags)
+        return {key: value for key, value in data.items() if value}
 
 
 class EssayIndexPage(ArchivePage):
@@ -280,3 +330,11 @@ class EssayIndexPage(ArchivePage):
 
     class Meta:
         verbose_name = _("essay index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import essay_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = essay_listing(params=request.GET)
+        context["canonical_url"] += context["listing"].canonical_query
+        return context

@@ -12,10 +12,12 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from wanderingsite import serializers as api
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.models import ArchivePage, ArchiveTag, PreciseDateMixin
 
@@ -168,6 +170,26 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         index.FilterField("date"),
         index.RelatedFields("tags", [index.SearchField("name")]),
     ]
+    api_fields = [
+        APIField("summary"),
+        APIField("original_title"),
+        APIField("original_language"),
+        APIField("other_title_list"),
+        *api.DATE_FIELDS,
+        APIField("based_on"),
+        APIField("synopsis", serializer=api.RichTextField()),
+        APIField("credits", serializer=api.PeopleField(extra=("role", "character"))),
+        APIField(
+            "box_office_figures",
+            serializer=api.CitationsField(
+                extra=("region", "amount", "currency", "qualifier")
+            ),
+        ),
+        APIField("citations", serializer=api.CitationsField()),
+        APIField("essays", serializer=api.PagesField()),
+        APIField("events", serializer=api.PagesField()),
+        APIField("tags", serializer=api.TagsField()),
+    ]
 
     parent_page_types = ["films.FilmIndexPage"]
     subpage_types = []
@@ -175,9 +197,36 @@ class FilmPage(PreciseDateMixin, ArchivePage):
     class Meta:
         verbose_name = _("film")
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import film_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["film"] = film_detail(film=self)
+        context["json_ld"] = self.get_json_ld(context)
+        return context
+
     @property
     def other_title_list(self) -> list[str]:
         return [line.strip() for line in self.other_titles.splitlines() if line.strip()]
+
+    def get_json_ld(self, context) -> dict:
+        data = {
+            **super().get_json_ld(context),
+            "@type": "Movie",
+            "alternateName": [t for t in [self.original_title] if t]
+            + self.other_title_list,
+            "datePublished": self.date_iso,
+            "isBasedOn": self.based_on,
+        }
+        detail = context.get("film")
+        if detail is not None:
+            for role, key in (("director", "director"), ("writer", "author")):
+                credits = detail.credits.get(role, [])
+                data[key] = [c.person.get_json_ld() for c in credits]
+            cast = detail.credits.get("cast", [])
+            data["actor"] = [c.person.get_json_ld() for c in cast]
+            data["keywords"] = ", ".join(t.name for t in detail.tags)
+        return {key: value for key, value in data.items() if value}
 
 
 class FilmIndexPage(ArchivePage):
@@ -191,6 +240,14 @@ class FilmIndexPage(ArchivePage):
 
     class Meta:
         verbose_name = _("film index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import film_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = film_listing(params=request.GET)
+        context["canonical_url"] += context["listing"].canonical_query
+        return context
 
 
 class PolicyEventPage(PreciseDateMixin, ArchivePage):
@@ -244,12 +301,47 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
         index.FilterField("kind"),
         index.RelatedFields("tags", [index.SearchField("name")]),
     ]
+    api_fields = [
+        APIField("summary"),
+        *api.DATE_FIELDS,
+        APIField("kind"),
+        APIField("kind_display", serializer=api.CharField(source="get_kind_display")),
+        APIField("actors", serializer=api.PeopleField(extra=("role",))),
+        APIField("body"),
+        APIField("citations", serializer=api.CitationsField()),
+        APIField("films", serializer=api.PagesField()),
+        APIField("essays", serializer=api.PagesField()),
+        APIField("tags", serializer=api.TagsField()),
+    ]
 
     parent_page_types = ["films.TimelinePage"]
     subpage_types = []
 
     class Meta:
         verbose_name = _("policy event")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import event_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context["event"] = event_detail(event=self)
+        context["json_ld"] = self.get_json_ld(context)
+        return context
+
+    def get_json_ld(self, context) -> dict:
+        data = {
+            **super().get_json_ld(context),
+            "@type": "Event",
+            "startDate": self.date_iso,
+        }
+        detail = context.get("event")
+        if detail is not None:
+            data["contributor"] = [a.person.get_json_ld() for a in detail.actors]
+            data["about"] = [
+                {"@type": "Movie", "name": film.title} for film in detail.films
+            ]
+            data["keywords"] = ", ".join(t.name for t in detail.tags)
+        return {key: value for key, value in data.items() if value}
 
 
 class TimelinePage(ArchivePage):
@@ -263,3 +355,10 @@ class TimelinePage(ArchivePage):
 
     class Meta:
         verbose_name = _("timeline")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import timeline_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["timeline"] = timeline_listing(params=request.GET)
+        return context

@@ -101,6 +101,13 @@ class Person(index.Indexed, models.Model):
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    def get_json_ld(self) -> dict:
+        kind = "Organization" if self.kind == self.Kind.INSTITUTION else "Person"
+        data = {"@type": kind, "name": self.name}
+        if self.original_name:
+            data["alternateName"] = self.original_name
+        return data
+
 
 class PreciseDateMixin(models.Model):
     """A date and how much of it the sources actually know."""
@@ -162,6 +169,34 @@ class ArchivePage(Page):
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["canonical_url"] = self.get_full_url(request) or ""
+        context["breadcrumbs"] = self.get_breadcrumbs()
+        context["json_ld"] = self.get_json_ld(context)
+        return context
+
+    def get_breadcrumbs(self) -> list[Page]:
+        """The pages above this one, home first, without the tree's root."""
+        # Routing leaves each page's parent cached on it, so a served page
+        # walks up without a query.
+        crumbs = []
+        page = self
+        while page.path and page.depth > 2:
+            page = page.get_parent()
+            crumbs.insert(0, page)
+        return crumbs
+
+    def get_json_ld(self, context) -> dict:
+        """Structured data (schema.org) describing the page for search engines."""
+        return {
+            "@context": "https://schema.org",
+            "@type": "CollectionPage",
+            "name": self.title,
+            "url": context.get("canonical_url", ""),
+            "description": self.get_meta_description(),
+        }
+
 
 class HomePage(ArchivePage):
     intro = RichTextField(
@@ -193,6 +228,30 @@ class HomePage(ArchivePage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        # The home page spans every content type; ``selectors`` imports them.
+        from .selectors import home_content
+
+        context = super().get_context(request, *args, **kwargs)
+        context["home"] = home_content(home=self)
+        return context
+
+    def get_json_ld(self, context) -> dict:
+        site_url = context.get("canonical_url", "")
+        return {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": self.title,
+            "url": site_url,
+            "description": self.get_meta_description(),
+            "inLanguage": "en",
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": f"{site_url.rstrip('/')}/search/?q={{search_term_string}}",
+                "query-input": "required name=search_term_string",
+            },
+        }
 
 
 class LoadedRecord(models.Model):

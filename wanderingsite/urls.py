@@ -1,11 +1,30 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from wanderingsite import views
+from wanderingsite.api import api_router
+from wanderingsite.feeds import LatestFeed, TagFeed
+from wanderingsite.search import search_view
+
 urlpatterns = [
+    path("tags/", views.tag_index, name="tag_index"),
+    path("tags/<slug:slug>/", views.tag_page, name="tag_page"),
+    path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
+    path("search/", search_view, name="search"),
+    path("feeds/latest/", LatestFeed(), name="latest_feed"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots_txt",
+    ),
+    path("api/v2/", api_router.urls),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,0 +1,94 @@
+"""Filtered, paginated listings read from the query string.
+
+A value not among a listing's choices is ignored, never echoed back and never
+an error: ``?page=abc``, ``?year=x`` and ``?tag=<script>`` all give a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a listing can be filtered by, with how many pages it holds."""
+
+    value: str
+    label: str
+    count: int = 0
+
+
+def pick(raw: str | None, choices: Sequence[Choice]) -> Choice | None:
+    """The choice ``raw`` names (case-insensitively), if any."""
+    if not raw:
+        return None
+    wanted = raw.strip().lower()
+    return next((c for c in choices if c.value.lower() == wanted), None)
+
+
+@dataclass
+class Listing:
+    """One page of a listing, the filters it was asked for and those it offers."""
+
+    page: Page
+    choices: dict[str, list[Choice]]
+    active: dict[str, Choice] = field(default_factory=dict)
+    # True when the query string asked for any filter, valid or not: such
+    # pages are kept out of search engines.
+    filter_requested: bool = False
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.active)
+
+    def _query(self, **extra) -> str:
+        params = {name: choice.value for name, choice in self.active.items()}
+        params.update({k: v for k, v in extra.items() if v is not None})
+        return f"?{urlencode(params)}" if params else ""
+
+    @property
+    def previous_query(self) -> str | None:
+        if not self.page.has_previous():
+            return None
+        number = self.page.previous_page_number()
+        return self._query(page=number if number > 1 else None) or "?"
+
+    @property
+    def next_query(self) -> str | None:
+        if not self.page.has_next():
+            return None
+        return self._query(page=self.page.next_page_number())
+
+    @property
+    def canonical_query(self) -> str:
+        """The query a canonical link keeps: the page number, never filters."""
+        number = self.page.number
+        return f"?page={number}" if number > 1 and not self.filter_requested else ""
+
+
+def build_listing(
+    params: Mapping[str, str],
+    *,
+    choices: dict[str, list[Choice]],
+    select: Callable[..., QuerySet],
+    per_page: int,
+) -> Listing:
+    """Read the filters ``choices`` offers from ``params``; paginate what
+    ``select`` returns for the active ones (passed as keyword arguments)."""
+    active = {}
+    for name, options in choices.items():
+        chosen = pick(params.get(name), options)
+        if chosen is not None:
+            active[name] = chosen
+    items = select(**{name: choice.value for name, choice in active.items()})
+    return Listing(
+        page=Paginator(items, per_page).get_page(params.get("page")),
+        choices=choices,
+        active=active,
+        filter_requested=any(params.get(name) for name in choices),
+    )

@@ -1,0 +1,65 @@
+"""The tag pages: every tag with its counts, and one tag across all types."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .selectors import tag_counts, tag_detail
+from .templatetags.archive_tags import site_root_url
+
+
+def _home_crumb() -> dict:
+    return {"title": _("Home"), "url": "/"}
+
+
+def tag_index(request):
+    tags = list(tag_counts())
+    canonical = f"{site_root_url(request)}/tags/"
+    context = {
+        "tags": tags,
+        "seo_title": _("Tags"),
+        "meta_description": _(
+            "Every tag in the archive, with how many films, essays and policy "
+            "events carry it."
+        ),
+        "canonical_url": canonical,
+        "breadcrumbs": [_home_crumb()],
+        "json_ld": {
+            "@context": "https://schema.org",
+            "@type": "CollectionPage",
+            "name": _("Tags"),
+            "url": canonical,
+        },
+    }
+    return render(request, "wanderingsite/tag_index.html", context)
+
+
+def tag_page(request, slug: str):
+    detail = tag_detail(slug=slug)
+    if detail is None:
+        # Raised, not rendered, so that the redirects middleware still sees a
+        # 404 and can send a renamed or merged tag's old address on.
+        raise Http404(_("No such tag"))
+    tag = detail.tag
+    canonical = f"{site_root_url(request)}{tag.get_absolute_url()}"
+    description = tag.description or _(
+        "Films, essays and policy events tagged “%(tag)s”."
+    ) % {"tag": tag.name}
+    context = {
+        "detail": detail,
+        "tag": tag,
+        "seo_title": _("Tag: %(tag)s") % {"tag": tag.name},
+        "crumb_title": tag.name,
+        "meta_description": description,
+        "canonical_url": canonical,
+        "breadcrumbs": [_home_crumb(), {"title": _("Tags"), "url": "/tags/"}],
+        "json_ld": {
+            "@context": "https://schema.org",
+            "@type": "CollectionPage",
+            "name": tag.name,
+            "url": canonical,
+            "description": description,
+            "numberOfItems": detail.total,
+        },
+    }
+    return render(request, "wanderingsite/tag_page.html", context)
