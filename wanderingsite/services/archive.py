@@ -1,0 +1,588 @@
+"""Load the curated archive into the database: validate everything, then write.
+
+``load_archive`` reads the fixtures (``archive_fixtures.read_archive``, which
+writes nothing and fails on any bad record), then writes in one transaction.
+It never touches an editor's work: the loader owns a page only while the
+page's latest revision is the one it recorded in ``LoadedRecord``; any other
+page is kept and reported. Nothing is ever deleted, and a second run with the
+same fixtures changes no row.
+"""
+
+import hashlib
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from wagtail.models import Page, Site
+from wagtail.search import index
+
+from essays.models import BoxOfficeFigure, EssayAuthor, EssayPage, EssayPageTag
+from films.models import (
+    EventActor,
+    FilmCredit,
+    FilmPage,
+    FilmPageTag,
+    PolicyEventPage,
+    PolicyEventPageTag,
+)
+from wanderingsite.documents import paragraphs_html
+from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
+from wanderingsite.quotes import find_anchor
+
+from .archive_fixtures import (
+    DEFAULT_FIXTURES_DIR,
+    INDEX_TYPES,
+    Archive,
+    ArchiveFixtureError,
+    EssayRecord,
+    EventRecord,
+    FilmRecord,
+    HomeRecord,
+    IndexRecord,
+    read_archive,
+)
+
+# Bump when the mapping from records to pages changes, so the next load
+# rewrites the pages it owns.
+FORMAT_VERSION = 1
+# Set only once every page exists: they point at other pages, people or tags.
+RELATION_FIELDS = frozenset(
+    {
+        "featured_film_id",
+        "authors",
+        "credits",
+        "actors",
+        "citations",
+        "box_office_figures",
+        "films",
+        "events",
+        "tagged_items",
+    }
+)
+
+
+@dataclass
+class LoadResult:
+    counts: Counter = field(default_factory=Counter)
+    kinds: Counter = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)
+    checked: Archive | None = None
+
+    def note(self, action: str, kind: str) -> None:
+        self.counts[action] += 1
+        self.kinds[kind] += 1
+
+    def summary_line(self) -> str:
+        if self.checked is not None:
+            archive = self.checked
+            return (
+                f"Archive fixtures are valid: {len(archive.essays)} essays, "
+                f"{len(archive.films)} films, {len(archive.events)} events, "
+                f"{len(archive.people)} people and institutions, "
+                f"{len(archive.tags)} tags, {archive.citation_count} citations. "
+                "Nothing was written (--check)."
+            )
+        counts = self.counts
+        return (
+            f"Archive loaded: {counts['created']} created, {counts['updated']} "
+            f"updated, {counts['kept']} kept, {counts['unchanged']} unchanged "
+            f"({self.kinds['page']} pages, {self.kinds['person']} people and "
+            f"institutions, {self.kinds['tag']} tags)."
+        )
+
+
+def _fingerprint(data) -> str:
+    payload = json.dumps(
+        {"format": FORMAT_VERSION, "data": data},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _block_id(key: str, anchor: str) -> str:
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"wandering-earth-archive/{key}#{anchor}")
+    )
+
+
+def _where(page: Page) -> str:
+    return page.get_url() or page.url_path
+
+
+@dataclass
+class _PagePlan:
+    key: str
+    label: str
+    model: type
+    parent_key: str | None
+    slug: str
+    record: object
+    action: str = ""
+    page: Page | None = None
+
+
+class _Writer:
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.result = LoadResult()
+        self.records = {r.key: r for r in LoadedRecord.objects.all()}
+        self.tags: dict[str, ArchiveTag] = {}
+        self.people: dict[str, Person] = {}
+        self.pages: dict[str, Page] = {}
+        self.touched: list[Page] = []
+
+    def keep(self, kind: str, label: str, reason: str) -> None:
+        self.result.note("kept", kind)
+        self.result.kept.append(f"Kept {label}: {reason}.")
+
+    # -- people and tags --
+
+    def sync_snippet(self, kind, key, label, instance, model, values):
+        """Create or update one person or tag unless an editor changed it."""
+        fingerprint = _fingerprint(values)
+        record = self.records.get(key)
+        if instance is None:
+            if record is not None:
+                self.keep(kind, label, "deleted in the admin; not recreated")
+                return None
+            instance = model.objects.create(**values)
+            LoadedRecord.objects.create(key=key, fingerprint=fingerprint)
+            self.result.note("created", kind)
+            self.touched.append(instance)
+            return instance
+        if record is None:
+            self.keep(
+                kind, label, "it already existed and was not created by the loader"
+            )
+            return instance
+        # A snippet has no revisions: compare what it holds now with what the
+        # loader last wrote to see whether an editor changed it since.
+        current = _fingerprint({name: getattr(instance, name) for name in values})
+        if current != record.fingerprint:
+            self.keep(kind, label, "changed in the admin since the last load")
+        elif fingerprint == record.fingerprint:
+            self.result.note("unchanged", kind)
+        else:
+            for name, value in values.items():
+                setattr(instance, name, value)
+            instance.save()
+            record.fingerprint = fingerprint
+            record.save(update_fields=["fingerprint"])
+            self.result.note("updated", kind)
+            self.touched.append(instance)
+        return instance
+
+    def write_tags(self):
+        for tag in self.archive.tags:
+            existing = (
+                ArchiveTag.objects.filter(slug=tag.slug).first()
+                or ArchiveTag.objects.filter(name__iexact=tag.name).first()
+            )
+            values = {
+                "name": tag.name,
+                "slug": tag.slug,
+                "description": tag.description,
+            }
+            instance = self.sync_snippet(
+                "tag",
+                f"tag:{tag.slug}",
+                f'tag "{tag.slug}"',
+                existing,
+                ArchiveTag,
+                values,
+            )
+            if instance is not None:
+                self.tags[tag.slug] = instance
+
+    def write_people(self):
+        for person in self.archive.people:
+            values = {
+                "name": person.name,
+                "slug": person.slug,
+                "kind": person.kind,
+                "original_name": person.original_name,
+                "aliases": "\n".join(person.aliases),
+                "description": person.description,
+            }
+            instance = self.sync_snippet(
+                "person",
+                f"person:{person.slug}",
+                f'person "{person.slug}"',
+                Person.objects.filter(slug=person.slug).first(),
+                Person,
+                values,
+            )
+            if instance is not None:
+                self.people[person.slug] = instance
+
+    # -- pages --
+
+    def plans(self) -> list[_PagePlan]:
+        archive = self.archive
+        plans = [_PagePlan("home", "home page", HomePage, None, "home", archive.home)]
+        index_keys = {}
+        for record in archive.indexes:
+            key = f"index:{record.type}"
+            index_keys[record.type] = key
+            plans.append(
+                _PagePlan(
+                    key,
+                    f'index "{record.slug}"',
+                    INDEX_TYPES[record.type],
+                    "home",
+                    record.slug,
+                    record,
+                )
+            )
+        for kind, model, parent, records in (
+            ("essay", EssayPage, "essays", archive.essays),
+            ("film", FilmPage, "films", archive.films),
+            ("event", PolicyEventPage, "timeline", archive.events),
+        ):
+            for record in records:
+                plans.append(
+                    _PagePlan(
+                        f"{kind}:{record.slug}",
+                        f'{kind} "{record.slug}"',
+                        model,
+                        index_keys[parent],
+                        record.slug,
+                        record,
+                    )
+                )
+        return plans
+
+    def editor_reason(self, page: Page, record: LoadedRecord) -> str | None:
+        """Why ``page`` is no longer the loader's, or None if it still is."""
+        latest = page.revisions.order_by("-pk").first()
+        if (
+            latest is None
+            or record.revision_id is None
+            or latest.pk != record.revision_id
+        ):
+            if latest is None:
+                return "it has no revisions"
+            state = (
+                "published"
+                if latest.pk == page.live_revision_id
+                else "scheduled"
+                if latest.approved_go_live_at
+                else "an unpublished draft"
+            )
+            who = f" by {latest.user}" if latest.user_id else ""
+            return (
+                f"its latest revision (#{latest.pk}, {state}{who}) is not the "
+                "loader's; an editor's work is left as it is"
+            )
+        if not page.live:
+            return "it was unpublished in the admin"
+        if page.locked:
+            return "it is locked in the admin"
+        return None
+
+    def claim(self, plan: _PagePlan) -> None:
+        record = self.records.get(plan.key)
+        if record is not None:
+            if record.page_id is None:
+                plan.action = "kept"
+                self.keep("page", plan.label, "deleted in the admin; not recreated")
+                return
+            page = record.page.specific
+            self.pages[plan.key] = page
+            reason = self.editor_reason(page, record)
+            if reason:
+                plan.action = "kept"
+                self.keep("page", f"{plan.label} ({_where(page)})", reason)
+            else:
+                plan.action, plan.page = "own", page
+            return
+        if plan.key == "home":
+            site = Site.objects.filter(is_default_site=True).first()
+            page = site.root_page.specific if site else None
+            if not isinstance(page, HomePage):
+                plan.action = "kept"
+                self.keep("page", plan.label, "the default site has no home page")
+                return
+            self.pages[plan.key] = page
+            if page.revisions.exists():
+                plan.action = "kept"
+                self.keep("page", plan.label, "it has revisions not made by the loader")
+            else:
+                plan.action, plan.page = "own", page
+            return
+        parent = self.pages.get(plan.parent_key)
+        if parent is None:
+            plan.action = "kept"
+            self.keep("page", plan.label, f"its parent ({plan.parent_key}) is missing")
+            return
+        existing = parent.get_children().filter(slug=plan.slug).first()
+        if existing is not None:
+            existing = existing.specific
+            if isinstance(existing, plan.model):
+                self.pages[plan.key] = existing
+            plan.action = "kept"
+            self.keep(
+                "page",
+                f"{plan.label} ({_where(existing)})",
+                "a page already exists at this slug and was not created by the loader",
+            )
+            return
+        page = plan.model(slug=plan.slug, live=False)
+        self.apply(page, self.spec(plan, scalar_only=True))
+        parent.add_child(instance=page)
+        plan.action, plan.page = "create", page
+        self.pages[plan.key] = page
+
+    def run(self) -> LoadResult:
+        self.write_tags()
+        self.write_people()
+        plans = self.plans()
+        for plan in plans:
+            if plan.record is not None:
+                self.claim(plan)
+        order = {EssayPage: 0, FilmPage: 1, PolicyEventPage: 1}
+        for plan in sorted(plans, key=lambda p: order.get(p.model, 2)):
+            if plan.action in ("own", "create"):
+                self.fill(plan)
+        # Revisions publish through ``save()``, but related rows (tags, authors)
+        # land after it; index once everything is in place.
+        for instance in self.touched:
+            if isinstance(instance, index.Indexed):
+                index.insert_or_update_object(instance)
+        return self.result
+
+    def fill(self, plan: _PagePlan) -> None:
+        page = plan.page
+        spec = self.spec(plan)
+        fingerprint = _fingerprint(spec)
+        record = self.records.get(plan.key)
+        if plan.action == "own" and record and record.fingerprint == fingerprint:
+            self.result.note("unchanged", "page")
+            return
+        self.apply(page, spec)
+        revision = page.save_revision(log_action=plan.action == "own")
+        revision.publish()
+        LoadedRecord.objects.update_or_create(
+            key=plan.key,
+            defaults={"page": page, "revision": revision, "fingerprint": fingerprint},
+        )
+        page.refresh_from_db()
+        self.pages[plan.key] = page
+        self.touched.append(page)
+        self.result.note("created" if plan.action == "create" else "updated", "page")
+
+    # -- what each page holds --
+
+    def spec(self, plan: _PagePlan, *, scalar_only: bool = False) -> dict:
+        builder = {
+            HomePage: self.home_spec,
+            EssayPage: self.essay_spec,
+            FilmPage: self.film_spec,
+            PolicyEventPage: self.event_spec,
+        }.get(plan.model, self.index_spec)
+        spec = builder(plan)
+        if scalar_only:
+            return {k: v for k, v in spec.items() if k not in RELATION_FIELDS}
+        return spec
+
+    def page_id(self, key: str) -> int | None:
+        page = self.pages.get(key)
+        return page.pk if page is not None and page.pk else None
+
+    def tag_ids(self, slugs) -> list[int]:
+        return [self.tags[slug].pk for slug in slugs if slug in self.tags]
+
+    def home_spec(self, plan):
+        record: HomeRecord = plan.record
+        return {
+            "title": record.title,
+            "summary": record.summary,
+            "intro": paragraphs_html(record.intro),
+            "featured_film_id": (
+                self.page_id(f"film:{record.featured_film}")
+                if record.featured_film
+                else None
+            ),
+        }
+
+    def index_spec(self, plan):
+        record: IndexRecord = plan.record
+        return {
+            "title": record.title,
+            "slug": record.slug,
+            "summary": record.summary,
+            "intro": paragraphs_html(record.intro),
+        }
+
+    def essay_spec(self, plan):
+        record: EssayRecord = plan.record
+        body = [
+            {
+                "type": block.kind,
+                "value": {
+                    "text": block.html if block.kind == "paragraph" else block.text,
+                    "anchor": block.anchor,
+                },
+                "id": _block_id(plan.key, block.anchor),
+            }
+            for block in record.document.blocks
+        ]
+        return {
+            "title": record.title,
+            "slug": record.slug,
+            "summary": record.summary,
+            "publication": record.publication,
+            "publication_note": record.publication_note,
+            "published_date": record.published,
+            "published_date_precision": record.published_precision,
+            "source_url": record.source_url,
+            "body": body,
+            "authors": [
+                {"person_id": self.people[person].pk, "affiliation": affiliation}
+                for person, affiliation in record.authors
+                if person in self.people
+            ],
+            "films": self.ids("film", record.films),
+            "events": self.ids("event", record.events),
+            "tagged_items": self.tag_ids(record.tags),
+        }
+
+    def ids(self, kind: str, slugs) -> list[int]:
+        ids = (self.page_id(f"{kind}:{slug}") for slug in slugs)
+        return [pk for pk in ids if pk]
+
+    def citations(self, citations) -> list[dict]:
+        result = []
+        for citation in citations:
+            essay = self.pages.get(f"essay:{citation.essay}")
+            if essay is None or not essay.pk:
+                continue
+            entry = {
+                "claim": citation.claim,
+                "essay_id": essay.pk,
+                "quote": citation.quote,
+                "anchor": find_anchor(essay.body, citation.quote) or "",
+            }
+            for name in ("topic", "region", "amount", "currency", "qualifier"):
+                if hasattr(citation, name):
+                    entry[name] = getattr(citation, name)
+            result.append(entry)
+        return result
+
+    def film_spec(self, plan):
+        record: FilmRecord = plan.record
+        return {
+            "title": record.title,
+            "slug": record.slug,
+            "original_title": record.original_title,
+            "original_language": record.original_language,
+            "other_titles": "\n".join(record.other_titles),
+            "date": record.date,
+            "date_precision": record.date_precision,
+            "date_note": record.date_note,
+            "summary": record.summary,
+            "based_on": record.based_on,
+            "synopsis": paragraphs_html(record.synopsis),
+            "credits": [
+                {"person_id": self.people[person].pk, "role": role, "character": char}
+                for person, role, char in record.credits
+                if person in self.people
+            ],
+            "citations": self.citations(record.citations),
+            "box_office_figures": self.citations(record.box_office),
+            "tagged_items": self.tag_ids(record.tags),
+        }
+
+    def event_spec(self, plan):
+        record: EventRecord = plan.record
+        body = []
+        for number, text in enumerate(record.body, start=1):
+            anchor = f"e{number}"
+            body.append(
+                {
+                    "type": "paragraph",
+                    "value": {"text": paragraphs_html(text), "anchor": anchor},
+                    "id": _block_id(plan.key, anchor),
+                }
+            )
+        return {
+            "title": record.title,
+            "slug": record.slug,
+            "date": record.date,
+            "date_precision": record.date_precision,
+            "date_note": record.date_note,
+            "kind": record.kind,
+            "summary": record.summary,
+            "body": body,
+            "actors": [
+                {"person_id": self.people[person].pk, "role": role}
+                for person, role in record.actors
+                if person in self.people
+            ],
+            "films": self.ids("film", record.films),
+            "citations": self.citations(record.citations),
+            "tagged_items": self.tag_ids(record.tags),
+        }
+
+    def apply(self, page: Page, spec: dict) -> None:
+        children = {
+            "credits": FilmCredit,
+            "authors": EssayAuthor,
+            "actors": EventActor,
+            "box_office_figures": BoxOfficeFigure,
+        }
+        tag_through = {
+            FilmPage: FilmPageTag,
+            EssayPage: EssayPageTag,
+            PolicyEventPage: PolicyEventPageTag,
+        }
+        for name, value in spec.items():
+            if name in children:
+                setattr(
+                    page,
+                    name,
+                    [
+                        children[name](sort_order=n, **row)
+                        for n, row in enumerate(value)
+                    ],
+                )
+            elif name == "citations":
+                model = page.citations.model
+                page.citations = [
+                    model(sort_order=n, **row) for n, row in enumerate(value)
+                ]
+            elif name == "tagged_items":
+                through = tag_through[type(page)]
+                tags = ArchiveTag.objects.in_bulk(value)
+                page.tagged_items = [through(tag=tags[pk]) for pk in value]
+            elif name in ("films", "events"):
+                model = FilmPage if name == "films" else PolicyEventPage
+                objects = model.objects.in_bulk(value)
+                getattr(page, name).set([objects[pk] for pk in value if pk in objects])
+            else:
+                setattr(page, name, value)
+
+
+def load_archive(
+    *, fixtures_dir: Path = DEFAULT_FIXTURES_DIR, check: bool = False
+) -> LoadResult:
+    """Validate the fixtures, then (unless ``check``) write them in one transaction."""
+    archive = read_archive(fixtures_dir)
+    if check:
+        return LoadResult(checked=archive)
+    with transaction.atomic():
+        return _Writer(archive).run()
+
+
+__all__ = [
+    "DEFAULT_FIXTURES_DIR",
+    "ArchiveFixtureError",
+    "LoadResult",
+    "load_archive",
+    "read_archive",
+]
