@@ -249,6 +249,7 @@ class ArchiveTagViewSet(SnippetViewSet):
     ]
     search_fields = ["name", "slug", "description"]
     ordering = ["name"]
+    list_per_page = 100
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
