@@ -1,0 +1,211 @@
+"""The read-only API at ``/api/v2/``: pages, images, documents and tags.
+
+Wagtail's API v2 with three changes: pages are those anyone may see (live,
+outside every private section, whoever asks); a bad parameter is a 400 with a
+message, never a 500; and responses are JSON whose bytes never hold ``<``,
+``>`` or ``&``, so input echoed in a message cannot become markup.
+"""
+
+from django.core.exceptions import FieldError, ObjectDoesNotExist, ValidationError
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from wagtail.api import APIField
+from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
+
+from .models import ArchiveTag
+from .search import SEARCH_TYPES, clean_query, query_terms
+from .visibility import visible_q
+
+
+class EscapingJSONRenderer(JSONRenderer):
+    """JSON with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc.
+
+    Outside strings JSON never uses these characters, so replacing the bytes
+    keeps the document valid and its decoded values unchanged.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        body = super().render(data, accepted_media_type, renderer_context)
+        return (
+            body.replace(b"<", b"\\u003c")
+            .replace(b">", b"\\u003e")
+            .replace(b"&", b"\\u0026")
+        )
+
+
+class CleanSearchFilter(SearchFilter):
+    """``?search=`` with the words only, as the site's search reads them."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        if getattr(queryset, "_filtered_by_tag", False):
+            raise BadRequestError(
+                "filtering by tag with a search query is not supported"
+            )
+        operator = request.GET.get("search_operator") or None
+        if operator not in (None, "and", "or"):
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        terms = query_terms(clean_query(request.GET["search"]))
+        if not terms:
+            return queryset.none()
+        try:
+            return get_search_backend().search(
+                " ".join(terms),
+                queryset,
+                operator=operator,
+                order_by_relevance="order" not in request.GET,
+            )
+        except FilterFieldError as e:
+            raise BadRequestError(
+                f"cannot filter by '{e.field_name}' while searching"
+            ) from e
+        except OrderByFieldError as e:
+            raise BadRequestError(
+                f"cannot order by '{e.field_name}' while searching"
+            ) from e
+
+
+class HardenedAPIMixin:
+    """Odd parameters are answered with a 400 and a message, never a 500."""
+
+    renderer_classes = [EscapingJSONRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise BadRequestError(
+                    "query parameters may not contain null characters"
+                )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ValidationError):
+            exc = BadRequestError(f"invalid value: {' '.join(exc.messages)}")
+        elif isinstance(exc, (ValueError, TypeError, FieldError)):
+            exc = BadRequestError("invalid value in the query parameters")
+        elif isinstance(exc, ObjectDoesNotExist):
+            exc = Http404("not found")
+        return super().handle_exception(exc)
+
+
+def _swap_search(filter_backends):
+    return [CleanSearchFilter if f is SearchFilter else f for f in filter_backends]
+
+
+class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
+    filter_backends = _swap_search(PagesAPIViewSet.filter_backends)
+
+    def get_base_queryset(self):
+        # Private means private to everyone here, signed in or not, as on the
+        # site's listings, search and feeds.
+        return super().get_base_queryset().filter(visible_q())
+
+
+class ArchiveImagesAPIViewSet(HardenedAPIMixin, ImagesAPIViewSet):
+    filter_backends = _swap_search(ImagesAPIViewSet.filter_backends)
+
+
+class ArchiveDocumentsAPIViewSet(HardenedAPIMixin, DocumentsAPIViewSet):
+    filter_backends = _swap_search(DocumentsAPIViewSet.filter_backends)
+
+
+class TagCountsField(serializers.Field):
+    """Visible pages carrying the tag, per type: ``{"film": 2, ...}``."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, tag):
+        counts = {t.key: getattr(tag, f"{t.key}_count") for t in SEARCH_TYPES}
+        return {**counts, "total": sum(counts.values())}
+
+
+class TagHtmlUrlField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, tag):
+        request = self.context.get("request")
+        url = tag.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+def _visible_count(through) -> Coalesce:
+    rows = (
+        through.objects.filter(visible_q("content_object__"), tag=OuterRef("pk"))
+        .order_by()
+        .values("tag")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
+    """The shared tag vocabulary: tags on at least one visible page."""
+
+    model = ArchiveTag
+    name = "tags"
+    filter_backends = [FieldsFilter, OrderingFilter]
+    body_fields = ["id", "name", "slug", "description", "counts"]
+    meta_fields = ["type", "detail_url", "html_url"]
+    listing_default_fields = [
+        "id",
+        "type",
+        "detail_url",
+        "html_url",
+        "name",
+        "slug",
+        "description",
+        "counts",
+    ]
+    nested_default_fields = ["id", "type", "detail_url", "name", "slug"]
+
+    @classmethod
+    def get_body_fields(cls, model):
+        return [
+            APIField("id"),
+            APIField("name"),
+            APIField("slug"),
+            APIField("description"),
+            APIField("counts", serializer=TagCountsField()),
+        ]
+
+    @classmethod
+    def get_meta_fields(cls, model):
+        return [
+            *cls._convert_api_fields(["type", "detail_url"]),
+            APIField("html_url", serializer=TagHtmlUrlField()),
+        ]
+
+    def get_queryset(self):
+        counts = {f"{t.key}_count": _visible_count(t.tag_through) for t in SEARCH_TYPES}
+        total = sum((F(name) for name in counts), start=0)
+        return (
+            ArchiveTag.objects.annotate(**counts)
+            .annotate(visible_total=total)
+            .filter(visible_total__gt=0)
+            .order_by("name")
+        )
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", ArchivePagesAPIViewSet)
+api_router.register_endpoint("images", ArchiveImagesAPIViewSet)
+api_router.register_endpoint("documents", ArchiveDocumentsAPIViewSet)
+api_router.register_endpoint("tags", TagsAPIViewSet)
