@@ -48,6 +48,8 @@ def tag_page(request, slug: str):
     context = {
         "detail": detail,
         "tag": tag,
+        # includes/feed_links.html announces the tag's feed in <head>.
+        "feed_tag": tag,
         "seo_title": _("Tag: %(tag)s") % {"tag": tag.name},
         "crumb_title": tag.name,
         "meta_description": description,

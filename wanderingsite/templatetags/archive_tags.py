@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Site
 
@@ -28,7 +28,7 @@ _SCALES = ((Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
 @register.filter
 def lang_marks(text) -> SafeString:
     """Escape ``text`` and mark each run of Chinese characters ``lang="zh"``."""
-    escaped = str(escape(text or ""))
+    escaped = str(conditional_escape(text or ""))
     return mark_safe(  # noqa: S308 - the text was escaped above
         _CJK_RUN.sub(lambda m: f'<span lang="zh">{m.group(0)}</span>', escaped)
     )
