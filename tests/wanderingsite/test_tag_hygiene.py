@@ -1,13 +1,15 @@
 """Renaming and merging tags: nothing lost, old addresses redirect, all logged."""
 
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from tests.factories import make_film, make_tag
 from tests.wanderingsite.editorial_helpers import client_for, make_user, small_archive
@@ -267,3 +269,38 @@ def test_tag_list_query_count_does_not_grow_with_tags(client, vocabulary):
 
     assert len(response.context["object_list"]) == 30
     assert len(many) == len(few)
+
+
+def test_merge_shows_in_each_live_page_history(vocabulary):
+    """A live page without a pending draft gets a published revision by the
+    moderator and a merge entry in its own history."""
+    moderator = make_user("moderator")
+
+    result = tag_service.merge_tags(
+        vocabulary["merged"], vocabulary["kept"], user=moderator
+    )
+
+    event = type(vocabulary["event"]).objects.get(pk=vocabulary["event"].pk)
+    assert result.pages_republished == 3
+    assert event.live_revision == event.latest_revision
+    assert event.latest_revision.user == moderator
+    entry = PageLogEntry.objects.get(page=event, action=tag_service.MERGE_ACTION)
+    assert entry.user == moderator
+    assert "Merged the tag 'Sci-fi' into 'Science fiction'" in entry.message
+
+
+def test_merge_survives_reloading_the_archive(home_page):
+    """load_archive run after a merge neither recreates the merged tag nor takes
+    the kept tag off the pages it was moved to."""
+    call_command("load_archive", stdout=StringIO())
+    merged = ArchiveTag.objects.get(slug="propaganda")
+    kept = ArchiveTag.objects.get(slug="soft-power")
+    before = tag_service.tag_use_counts(merged)
+    assert sum(before.values()) > 0
+    tag_service.merge_tags(merged, kept, user=make_user("moderator"))
+    after_merge = tag_service.tag_use_counts(kept)
+
+    call_command("load_archive", stdout=StringIO())
+
+    assert not ArchiveTag.objects.filter(slug="propaganda").exists()
+    assert tag_service.tag_use_counts(kept) == after_merge

@@ -8,6 +8,9 @@ revisions keep them as tag ids inside their JSON. A rename changes neither
 (the id stays). A merge moves the rows *and* rewrites every revision that
 names the merged tag, so that a draft, a submission in review or a revision an
 editor reverts to later still carries the kept tag instead of a dangling id.
+A live page with no pending draft also gets a new revision by the merging user,
+published at once: its history shows the merge, and ``load_archive`` treats
+the page as edited (it never puts the merged tag back).
 """
 
 from dataclasses import dataclass, field
@@ -38,6 +41,7 @@ class MergeResult:
     moved: dict[str, int] = field(default_factory=dict)
     already_tagged: dict[str, int] = field(default_factory=dict)
     revisions_rewritten: int = 0
+    pages_republished: int = 0
 
 
 def through_models() -> dict[str, type]:
@@ -178,22 +182,39 @@ def merge_tags(source: ArchiveTag, target: ArchiveTag, *, user=None) -> MergeRes
         result.revisions_rewritten = _rewrite_revisions(source.pk, target.pk)
         source.delete()
         _leave_redirect(result.merged_slug, target.slug)
-        log(
-            instance=target,
-            action=MERGE_ACTION,
-            user=user,
-            data={
-                "merged": {"name": result.merged_name, "slug": result.merged_slug},
-                "kept": {"id": target.pk, "name": target.name, "slug": target.slug},
-                "uses": {
-                    kind: result.moved[kind] + result.already_tagged[kind]
-                    for kind in TAG_USES
-                },
-                "revisions_rewritten": result.revisions_rewritten,
+        data = {
+            "merged": {"name": result.merged_name, "slug": result.merged_slug},
+            "kept": {"id": target.pk, "name": target.name, "slug": target.slug},
+            "uses": {
+                kind: result.moved[kind] + result.already_tagged[kind]
+                for kind in TAG_USES
             },
-        )
+            "revisions_rewritten": result.revisions_rewritten,
+        }
+        result.pages_republished = _record_on_pages(touched, user=user, data=data)
+        log(instance=target, action=MERGE_ACTION, user=user, data=data)
         transaction.on_commit(lambda: _reindex(touched))
     return result
+
+
+def _record_on_pages(touched: dict[type, set[int]], *, user, data: dict) -> int:
+    """A published revision by ``user`` on each live page without a pending draft.
+
+    Pages with a draft or a submission in review keep it as their latest
+    revision (already rewritten); publishing it later brings the kept tag.
+    """
+    republished = 0
+    for page_model, ids in touched.items():
+        for page in page_model.objects.filter(pk__in=ids, live=True):
+            if page.latest_revision_id != page.live_revision_id:
+                continue
+            # The page rows already carry the kept tag; clean=False because
+            # the merge must not fail on an unrelated, older validation gap.
+            revision = page.save_revision(user=user, clean=False)
+            revision.publish(user=user, log_action=False, skip_permission_checks=True)
+            log(instance=page, action=MERGE_ACTION, user=user, data=data)
+            republished += 1
+    return republished
 
 
 def tag_use_counts(tag: ArchiveTag) -> dict[str, int]:
