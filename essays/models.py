@@ -49,7 +49,15 @@ class EssayAuthor(Orderable):
         help_text=_("Position and institution as the essay gives them."),
     )
 
-    panels = [FieldPanel("person"), FieldPanel("affiliation")]
+    panels = [
+        FieldPanel(
+            "person",
+            help_text=_(
+                "Choose from People; add the person or institution there first."
+            ),
+        ),
+        FieldPanel("affiliation"),
+    ]
 
     def __str__(self):
         return str(self.person)
@@ -99,7 +107,9 @@ class Citation(models.Model):
 
     panels = [
         FieldPanel("claim"),
-        FieldPanel("topic"),
+        FieldPanel(
+            "topic", help_text=_("What the fact is about: release, production ...")
+        ),
         PageChooserPanel("essay", "essays.EssayPage"),
         FieldPanel("quote"),
     ]
@@ -171,8 +181,24 @@ class BoxOfficeFigure(Orderable, Citation):
     )
 
     panels = [
-        FieldRowPanel([FieldPanel("region"), FieldPanel("qualifier")]),
-        FieldRowPanel([FieldPanel("amount"), FieldPanel("currency")]),
+        FieldRowPanel(
+            [
+                FieldPanel("region"),
+                FieldPanel(
+                    "qualifier",
+                    help_text=_("Keep the source's hedge: 'over $600 million'."),
+                ),
+            ]
+        ),
+        FieldRowPanel(
+            [
+                FieldPanel(
+                    "amount",
+                    help_text=_("In full: 600000000 for '$600 million'."),
+                ),
+                FieldPanel("currency"),
+            ]
+        ),
         *Citation.panels,
     ]
 
@@ -229,22 +255,54 @@ class EssayPage(ArchivePage):
                 FieldPanel("publication"),
                 FieldPanel("publication_note"),
                 FieldRowPanel(
-                    [FieldPanel("published_date"), FieldPanel("published_date_precision")]
+                    [
+                        FieldPanel(
+                            "published_date",
+                            help_text=_(
+                                "For a year or month only, enter its first day "
+                                "and set the precision."
+                            ),
+                        ),
+                        FieldPanel(
+                            "published_date_precision",
+                            help_text=_("How much of the date the source states."),
+                        ),
+                    ]
                 ),
                 FieldPanel("source_url"),
             ],
             heading=_("Publication"),
         ),
         FieldPanel("summary"),
-        FieldPanel("body"),
+        FieldPanel(
+            "body",
+            help_text=_(
+                "The essay's words as published: paragraphs, headings, quotes "
+                "and images. Citations link to paragraphs by their anchors."
+            ),
+        ),
         MultiFieldPanel(
             [
-                FieldPanel("films", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("events", widget=forms.CheckboxSelectMultiple),
+                FieldPanel(
+                    "films",
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=_("Films the essay discusses; their pages list it."),
+                ),
+                FieldPanel(
+                    "events",
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=_("Policy events it mentions; they link back here."),
+                ),
             ],
             heading=_("What the essay discusses"),
         ),
-        FieldPanel("tags"),
+        FieldPanel(
+            "tags",
+            help_text=_(
+                "Tags from the shared vocabulary: start typing and pick one. "
+                "A new name makes a new tag; prefer an existing one."
+            ),
+        ),
     ]
 
     search_fields = [

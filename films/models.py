@@ -61,7 +61,18 @@ class FilmCredit(Orderable):
     )
 
     panels = [
-        FieldRowPanel([FieldPanel("person"), FieldPanel("role")]),
+        FieldRowPanel(
+            [
+                FieldPanel(
+                    "person",
+                    help_text=_(
+                        "Choose from People; add the person or institution there "
+                        "first."
+                    ),
+                ),
+                FieldPanel("role", help_text=_("What they did on the film.")),
+            ]
+        ),
         FieldPanel("character"),
     ]
 
@@ -83,7 +94,15 @@ class EventActor(Orderable):
         help_text=_("What they did in the event, e.g. 'laid out the plan'."),
     )
 
-    panels = [FieldPanel("person"), FieldPanel("role")]
+    panels = [
+        FieldPanel(
+            "person",
+            help_text=_(
+                "Choose from People; add the person or institution there first."
+            ),
+        ),
+        FieldPanel("role"),
+    ]
 
     def __str__(self):
         return str(self.person)
@@ -157,7 +176,13 @@ class FilmPage(PreciseDateMixin, ArchivePage):
             heading=_("Facts and their sources"),
             label=_("Cited fact"),
         ),
-        FieldPanel("tags"),
+        FieldPanel(
+            "tags",
+            help_text=_(
+                "Tags from the shared vocabulary: start typing and pick one. "
+                "A new name makes a new tag; prefer an existing one."
+            ),
+        ),
     ]
 
     search_fields = [
@@ -285,13 +310,26 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
             ],
             heading=_("When"),
         ),
-        FieldPanel("kind"),
+        FieldPanel(
+            "kind",
+            help_text=_("What sort of event: a regulation, a speech, a plan ..."),
+        ),
         FieldPanel("summary"),
         InlinePanel("actors", heading=_("Actors"), label=_("Actor")),
         FieldPanel("body"),
-        FieldPanel("films", widget=forms.CheckboxSelectMultiple),
+        FieldPanel(
+            "films",
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Films the event bears on; their pages list it."),
+        ),
         InlinePanel("citations", heading=_("Facts and their sources"), label=_("Cited fact")),
-        FieldPanel("tags"),
+        FieldPanel(
+            "tags",
+            help_text=_(
+                "Tags from the shared vocabulary: start typing and pick one. "
+                "A new name makes a new tag; prefer an existing one."
+            ),
+        ),
     ]
 
     search_fields = [
