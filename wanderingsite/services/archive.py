@@ -349,10 +349,13 @@ class _Writer:
         for plan in sorted(plans, key=lambda p: order.get(p.model, 2)):
             if plan.action in ("own", "create"):
                 self.fill(plan)
-        # Revisions publish through ``save()``, but related rows (tags, authors)
-        # land after it; index once everything is in place.
+        # Related rows (tags, authors) land after a page's own row is saved;
+        # index the pages as they now are in the database.
+        page_ids = [i.pk for i in self.touched if isinstance(i, Page)]
+        for page in Page.objects.filter(pk__in=page_ids).specific():
+            index.insert_or_update_object(page)
         for instance in self.touched:
-            if isinstance(instance, index.Indexed):
+            if isinstance(instance, Person):
                 index.insert_or_update_object(instance)
         return self.result
 

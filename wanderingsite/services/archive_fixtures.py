@@ -683,13 +683,12 @@ class _Reader:
 
 def _quote_problem(essay: EssayRecord, quote: str) -> str | None:
     wanted = normalise(quote)
-    shown = quote if len(quote) <= 80 else quote[:77] + "..."
     paragraphs = [normalise(block.text) for block in essay.document.paragraphs]
     if any(wanted in text for text in paragraphs):
         return None
     if wanted in " ".join(paragraphs):
-        return f"quote {shown!r} spans two paragraphs of {essay.document_name}"
-    return f"quote {shown!r} is not in {essay.document_name}"
+        return f"quote {quote!r} spans two paragraphs of {essay.document_name}"
+    return f"quote {quote!r} is not in {essay.document_name}"
 
 
 def read_archive(fixtures_dir: Path = DEFAULT_FIXTURES_DIR) -> Archive:

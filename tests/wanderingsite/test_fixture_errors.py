@@ -1,0 +1,257 @@
+"""Bad fixtures fail with file, record and field named, and write nothing."""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
+
+from wanderingsite.models import ArchiveTag, LoadedRecord, Person
+from wanderingsite.services import archive as archive_service
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+# (file, text to replace, replacement, what the error must say)
+CASES = {
+    "unknown document": (
+        "essays.toml",
+        'document = "001_1c143bf0ccc6c69d.txt"',
+        'document = "003_missing.txt"',
+        'fixtures/essays.toml: essay "planet-in-peril": field "document": '
+        "unknown document '003_missing.txt'",
+    ),
+    "quote not in its document": (
+        "films.toml",
+        'quote = "Nearly half a million people wrote reviews',
+        'quote = "Nearly a million people wrote reviews',
+        'fixtures/films.toml: film "the-wandering-earth": citation 9: '
+        'field "quote": quote \'Nearly a million people wrote reviews of the film '
+        "on Chinese social network site Douban.' is not in 000_322c40b3b1f5d411.txt",
+    ),
+    "quote across paragraphs": (
+        "events.toml",
+        "quote = \"This policy's underlying aim was to expand China's cultural clout "
+        'and political influence."',
+        'quote = "a major achievement for the Chinese government. Since opening up '
+        "the country's film market in 2001\"",
+        'event "2001-film-market-opens": citation 2: field "quote": quote '
+        '"a major achievement for the Chinese government. Since opening up the '
+        "country's film market in 2001\" spans two paragraphs of "
+        "000_322c40b3b1f5d411.txt",
+    ),
+    "missing field": (
+        "films.toml",
+        'title = "Armageddon"\n',
+        "",
+        'fixtures/films.toml: film "armageddon": field "title": is missing',
+    ),
+    "malformed field": (
+        "events.toml",
+        'kind = "market-opening"',
+        'kind = "market opening"',
+        'fixtures/events.toml: event "2001-film-market-opens": field "kind": '
+        "'market opening' is not one of",
+    ),
+    "wrong type": (
+        "people.toml",
+        'name = "Frant Gwo"',
+        "name = 7",
+        'fixtures/people.toml: person "frant-gwo": field "name": must be a string',
+    ),
+    "unknown field": (
+        "tags.toml",
+        'name = "Propaganda"',
+        'name = "Propaganda"\ncolour = "red"',
+        'fixtures/tags.toml: tag "propaganda": field "colour": unknown field',
+    ),
+    "bad date": (
+        "films.toml",
+        'release_date = "2019-02-05"',
+        'release_date = "2019-13"',
+        'fixtures/films.toml: film "the-wandering-earth": field "release_date": '
+        "'2019-13' is not YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+    "impossible day": (
+        "events.toml",
+        'date = "2023-01-22"',
+        'date = "2023-02-30"',
+        'event "2023-the-wandering-earth-ii-released": field "date": '
+        "'2023-02-30' is not YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+    "unknown tag": (
+        "films.toml",
+        'tags = ["hollywood", "nationalism"]',
+        'tags = ["hollywood", "patriotism"]',
+        'fixtures/films.toml: film "armageddon": field "tags": '
+        "unknown tag 'patriotism'",
+    ),
+    "unknown person": (
+        "films.toml",
+        '{ person = "frant-gwo", role = "director" }',
+        '{ person = "guo-fan", role = "director" }',
+        'fixtures/films.toml: film "the-wandering-earth": credit 1: '
+        "field \"person\": unknown person 'guo-fan'",
+    ),
+    "unknown film": (
+        "events.toml",
+        'films = ["operation-red-sea"]',
+        'films = ["operation-blue-sea"]',
+        'fixtures/events.toml: event "2018-operation-red-sea-top-grossing": '
+        "field \"films\": unknown film 'operation-blue-sea'",
+    ),
+    "unknown event": (
+        "essays.toml",
+        '    "2023-munich-security-conference",\n]',
+        '    "2023-munich-conference",\n]',
+        'fixtures/essays.toml: essay "wandering-earth-ii-soft-power": '
+        "field \"events\": unknown event '2023-munich-conference'",
+    ),
+    "unknown essay": (
+        "films.toml",
+        'essay = "planet-in-peril"\nquote = "plus an additional $7 million overseas"',
+        'essay = "planet-in-danger"\nquote = "plus an additional $7 million overseas"',
+        'fixtures/films.toml: film "the-wandering-earth": box_office 3: '
+        "field \"essay\": unknown essay 'planet-in-danger'",
+    ),
+    "unknown featured film": (
+        "site.toml",
+        'featured_film = "the-wandering-earth"',
+        'featured_film = "the-wandering-moon"',
+        'fixtures/site.toml: home: field "featured_film": '
+        "unknown film 'the-wandering-moon'",
+    ),
+    "duplicate key": (
+        "people.toml",
+        'slug = "zhou-enlai"',
+        'slug = "deng-xiaoping"',
+        'fixtures/people.toml: person "deng-xiaoping": field "slug": '
+        "duplicate key 'deng-xiaoping'",
+    ),
+    "declared heading not in the document": (
+        "essays.toml",
+        '    "Reflection",\n]',
+        '    "Reflections",\n]',
+        'fixtures/essays.toml: essay "wandering-earth-ii-soft-power": '
+        "field \"layout.headings\": 'Reflections' is not a line of the document "
+        "(002_77ac2b0b79d48e72.txt)",
+    ),
+    "malformed TOML": (
+        "tags.toml",
+        'slug = "liu-cixin"',
+        'slug = "liu-cixin',
+        "fixtures/tags.toml: malformed TOML: ",
+    ),
+}
+
+
+@pytest.fixture
+def fixtures_copy(tmp_path) -> Path:
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+def _edit(fixtures: Path, filename: str, old: str, new: str) -> None:
+    path = fixtures / filename
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def _counts() -> dict[str, int]:
+    models = [
+        Page, Revision, PageLogEntry, ModelLogEntry, LoadedRecord, Person, ArchiveTag
+    ]  # fmt: skip
+    return {model._meta.label: model.objects.count() for model in models}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_load_archive_bad_fixture_names_file_record_and_field(db, fixtures_copy, case):
+    """Each kind of bad input fails with a precise message and writes nothing."""
+    filename, old, new, expected = case
+    _edit(fixtures_copy, filename, old, new)
+    before = _counts()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("load_archive", fixtures=fixtures_copy, stdout=io.StringIO())
+
+    message = str(caught.value)
+    assert message.startswith("The archive fixtures are invalid; nothing was written.")
+    assert expected in message
+    assert _counts() == before
+
+
+def test_load_archive_malformed_toml_names_the_line(db, fixtures_copy):
+    """A TOML syntax error gives the file and the line it is on."""
+    _edit(fixtures_copy, "tags.toml", 'slug = "liu-cixin"', 'slug = "liu-cixin')
+    line = next(
+        number
+        for number, text in enumerate(
+            (fixtures_copy / "tags.toml").read_text("utf-8").splitlines(), start=1
+        )
+        if text == 'slug = "liu-cixin'
+    )
+    with pytest.raises(CommandError, match=rf"tags\.toml: .*\(at line {line},"):
+        call_command("load_archive", fixtures=fixtures_copy, stdout=io.StringIO())
+
+
+def test_load_archive_reports_every_problem_at_once(db, fixtures_copy):
+    """Several mistakes in several files are listed together."""
+    _edit(fixtures_copy, "films.toml", 'release_date = "2018"', 'release_date = "18"')
+    _edit(
+        fixtures_copy,
+        "people.toml",
+        'kind = "institution"\ndescription = """The',
+        'kind = "agency"\ndescription = """The',
+    )
+
+    with pytest.raises(CommandError) as caught:
+        call_command("load_archive", fixtures=fixtures_copy, stdout=io.StringIO())
+
+    message = str(caught.value)
+    assert 'film "operation-red-sea": field "release_date"' in message
+    assert 'person "chinese-government": field "kind"' in message
+
+
+def test_load_archive_rolls_back_everything_when_writing_fails(
+    db, fixtures_copy, monkeypatch
+):
+    """A failure part-way through writing leaves no page, tag or person behind."""
+    before = _counts()
+
+    def fail(self, plan):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(archive_service._Writer, "event_spec", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        call_command("load_archive", stdout=io.StringIO())
+
+    assert _counts() == before
+
+
+def test_load_archive_check_validates_and_writes_nothing(db):
+    """--check reports what is valid and leaves the database as it was."""
+    before = _counts()
+    output = io.StringIO()
+
+    call_command("load_archive", check=True, stdout=output)
+
+    assert _counts() == before
+    assert output.getvalue().startswith(
+        "Archive fixtures are valid: 3 essays, 9 films, 14 events, "
+        "14 people and institutions, 16 tags, 60 citations."
+    )
+    assert "Nothing was written (--check)." in output.getvalue()
+
+
+def test_load_archive_check_reports_bad_fixtures(db, fixtures_copy):
+    """--check fails on the same problems a load would."""
+    _edit(
+        fixtures_copy, "films.toml", 'release_date = "1998"', 'release_date = "1998-00"'
+    )
+    with pytest.raises(CommandError, match='film "armageddon": field "release_date"'):
+        call_command(
+            "load_archive", fixtures=fixtures_copy, check=True, stdout=io.StringIO()
+        )
