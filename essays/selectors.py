@@ -103,12 +103,12 @@ def essay_detail(*, essay: EssayPage) -> EssayDetail:
         authors=list(essay.authors.select_related("person")),
         films=list(
             FilmPage.objects.filter(
-                visible_q(), pk__in=essay.films.values_list("pk", flat=True)
+                visible_q(), pk__in=essay.films.values_list("id", flat=True)
             ).order_by(F("date").asc(nulls_last=True), "title")
         ),
         events=list(
             PolicyEventPage.objects.filter(
-                visible_q(), pk__in=essay.events.values_list("pk", flat=True)
+                visible_q(), pk__in=essay.events.values_list("id", flat=True)
             ).order_by(F("date").asc(nulls_last=True), "title")
         ),
         tags=sorted(essay.tags.all(), key=lambda t: t.name.lower()),

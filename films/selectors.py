@@ -314,7 +314,7 @@ def event_detail(*, event: PolicyEventPage) -> EventDetail:
     detail = EventDetail()
     detail.actors = list(event.actors.select_related("person"))
     # values_list works on the saved relation and on a preview's unsaved one.
-    film_ids = event.films.values_list("pk", flat=True)
+    film_ids = event.films.values_list("id", flat=True)
     detail.films = list(
         FilmPage.objects.filter(visible_q(), pk__in=film_ids).order_by(
             F("date").asc(nulls_last=True), "title"

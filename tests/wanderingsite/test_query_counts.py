@@ -1,0 +1,112 @@
+"""No public page needs more than 15 SQL queries, however large the archive.
+
+The archive is built once for the module: counted small, then grown by 50
+pages and 30 tags that show up on every page measured (more films, essays,
+events, credits, citations, authors and tags), and counted again.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from essays.models import EssayAuthor, EventCitation, FilmCitation
+from films.models import EventActor, FilmCredit
+from tests import factories as f
+from tests.pages_data import built_once
+
+BUDGET = 15
+PAGES = {
+    "home": "/",
+    "film index": "/films/",
+    "film": "/films/the-wandering-earth/",
+    "essay index": "/essays/",
+    "essay": "/essays/how-china/",
+    "timeline": "/timeline/",
+    "event": "/timeline/strong-film-power/",
+    "tag list": "/tags/",
+    "tag detail": "/tags/soft-power/",
+}
+
+
+def count_queries(client: Client, url: str) -> int:
+    client.get(url)  # fills the per-process caches (site root paths) first
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def grow(archive, *, pages: int = 50, tags: int = 30) -> None:
+    """Add ``pages`` pages and ``tags`` tags that every measured page lists."""
+    new_tags = [f.make_tag() for _ in range(tags)]
+    soft = archive.tags.soft
+    for n in range(pages):
+        extra = [soft, new_tags[n % tags], new_tags[(n + 7) % tags]]
+        kind = n % 3
+        if kind == 0:
+            f.make_film(archive.films, tags=extra, date=datetime.date(2000 + n, 1, 1))
+        elif kind == 1:
+            f.make_event(
+                archive.timeline,
+                tags=extra,
+                films=[archive.film],
+                date=datetime.date(2000 + n, 6, 1),
+            )
+        else:
+            essay = f.make_essay(
+                archive.essays,
+                tags=extra,
+                films=[archive.film],
+                events=[archive.plan],
+                paragraphs=("More words.", "And more."),
+            )
+            EssayAuthor.objects.create(page=essay, person=f.make_person())
+            EssayAuthor.objects.create(page=essay, person=f.make_person())
+            FilmCitation.objects.create(
+                page=archive.film, claim="More", essay=essay, quote="More words"
+            )
+            EventCitation.objects.create(
+                page=archive.plan, claim="More", essay=essay, quote="And more"
+            )
+            FilmCredit.objects.create(
+                page=archive.film, person=f.make_person(), role="cast"
+            )
+            EventActor.objects.create(page=archive.plan, person=f.make_person())
+    for tag in new_tags:
+        archive.kokas_essay.tags.add(tag)
+    archive.kokas_essay.save_revision().publish()
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_setup, django_db_blocker):
+    """Query counts on the small archive; the database then holds the grown one.
+
+    Everything is rolled back when the module's tests are done.
+    """
+    with built_once(django_db_blocker) as archive:
+        client = Client()
+        small = {name: count_queries(client, url) for name, url in PAGES.items()}
+        grow(archive)
+        yield small
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_public_page_stays_within_the_query_budget(
+    name, measured, db, client, django_assert_max_num_queries
+):
+    """Each page type needs at most 15 queries on the grown archive."""
+    client.get(PAGES[name])
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(PAGES[name])
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_public_page_query_count_does_not_grow_with_the_archive(
+    name, measured, db, client
+):
+    """Fifty more pages and thirty more tags cost each page no extra query."""
+    assert count_queries(client, PAGES[name]) == measured[name]

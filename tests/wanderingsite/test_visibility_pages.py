@@ -1,0 +1,82 @@
+"""Drafts, withdrawn and private pages appear on no public page.
+
+The archive holds a draft, a withdrawn and a private film, event and essay,
+each tagged and related like the visible pages (see tests/pages_data.py);
+their titles all contain one word that no visible page uses.
+"""
+
+import pytest
+
+from tests.page_helpers import words
+from tests.pages_data import HIDDEN, built_once
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker) as archive:
+        yield archive
+
+
+@pytest.fixture
+def archive(built, db):
+    return built
+
+
+SURFACES = {
+    "home": "/",
+    "film index": "/films/",
+    "film index filtered by tag": "/films/?tag=soft-power",
+    "film index filtered by year": "/films/?year=2019",
+    "essay index": "/essays/",
+    "essay index filtered by tag": "/essays/?tag=science-fiction",
+    "timeline": "/timeline/",
+    "timeline filtered by tag": "/timeline/?tag=soft-power",
+    "tag list": "/tags/",
+    "tag page": "/tags/soft-power/",
+    "film page": "/films/the-wandering-earth/",
+    "essay page": "/essays/how-china/",
+    "event page": "/timeline/strong-film-power/",
+}
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_hidden_pages_appear_on_no_public_surface(archive, client, surface):
+    """No draft, withdrawn or private page is named or linked."""
+    response = client.get(SURFACES[surface])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert HIDDEN not in html
+    for page in vars(archive.hidden).values():
+        assert f'href="{page.url}"' not in html
+
+
+def test_film_page_drops_facts_whose_only_source_is_hidden(archive, client):
+    """A cited fact whose essay the public may not read is not shown."""
+    html = client.get("/films/the-wandering-earth/").content.decode()
+    assert f"{HIDDEN} draft claim" not in html
+    assert f"{HIDDEN} private claim" not in html
+    assert "Directed by Frant Gwo" in html
+
+
+def test_filter_choices_count_only_visible_pages(archive, client):
+    """The tag filter on the film index counts visible films only."""
+    html = client.get("/films/").content.decode()
+    assert '<option value="soft-power">Soft power (1)</option>' in html
+    assert '<option value="2019">2019</option>' in html
+
+
+def test_home_counts_only_visible_pages_in_the_tag_cloud(archive, client):
+    """The home page's tag counts leave hidden pages out."""
+    html = client.get("/").content.decode()
+    cloud = words(html[html.index('id="tags-heading"') :])
+    assert "Soft power 3 pages" in cloud
+
+
+def test_hidden_pages_are_not_served_to_the_public(archive, client):
+    """A draft or withdrawn page is not found; a private one asks for a password."""
+    hidden = archive.hidden
+    for page in (hidden.draft_film, hidden.withdrawn_essay, hidden.draft_event):
+        assert client.get(page.url).status_code == 404
+    private = client.get(hidden.private_film.url).content.decode()
+    assert 'name="password"' in private
+    assert hidden.private_film.summary not in private
