@@ -88,6 +88,7 @@ def test_editorial_editor_writes_cites_and_moderator_approves(
         "This quote does not occur in 'Planet in peril'. "
         "Copy the words exactly as the essay has them."
     )
+    error.scroll_into_view_if_needed()
     screenshot("editorial-citation-refused")
     page.locator(f"#id_{prefix}-quote").fill(_a_real_quote())
     page.get_by_role("button", name=re.compile("^Save draft")).click()
