@@ -240,8 +240,8 @@ def test_load_archive_check_validates_and_writes_nothing(db):
 
     assert _counts() == before
     assert output.getvalue().startswith(
-        "Archive fixtures are valid: 3 essays, 9 films, 14 events, "
-        "14 people and institutions, 16 tags, 60 citations."
+        "Archive fixtures are valid: 3 essays, 9 films, 13 events, "
+        "14 people and institutions, 16 tags, 57 citations."
     )
     assert "Nothing was written (--check)." in output.getvalue()
 

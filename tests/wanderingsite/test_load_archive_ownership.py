@@ -63,7 +63,7 @@ def test_archive_fixture_loads_the_archive_after_migrate(archive):
     assert archive.home.featured_film.specific.title == "The Wandering Earth"
     assert archive.films.get_children().live().count() == 9
     assert archive.essays.get_children().live().count() == 3
-    assert archive.timeline.get_children().live().count() == 14
-    assert "Archive loaded: 59 created, 1 updated, 0 kept, 0 unchanged" in (
+    assert archive.timeline.get_children().live().count() == 13
+    assert "Archive loaded: 58 created, 1 updated, 0 kept, 0 unchanged" in (
         archive.output
     )

@@ -51,7 +51,7 @@ FORMAT_VERSION = 1
 # Set only once every page exists: they point at other pages, people or tags.
 RELATION_FIELDS = frozenset(
     {
-        "featured_film_id",
+        "featured_film",
         "authors",
         "credits",
         "actors",
@@ -59,9 +59,26 @@ RELATION_FIELDS = frozenset(
         "box_office_figures",
         "films",
         "events",
-        "tagged_items",
+        "tags",
     }
 )
+CHILD_MODELS = {
+    "credits": FilmCredit,
+    "authors": EssayAuthor,
+    "actors": EventActor,
+    "box_office_figures": BoxOfficeFigure,
+}
+TAG_THROUGH = {
+    FilmPage: FilmPageTag,
+    EssayPage: EssayPageTag,
+    PolicyEventPage: PolicyEventPageTag,
+}
+# The reverse name of each through model's tag key.
+TAG_USES = {
+    FilmPage: "film_items",
+    EssayPage: "essay_items",
+    PolicyEventPage: "event_items",
+}
 
 
 @dataclass
@@ -148,7 +165,10 @@ class _Writer:
         record = self.records.get(key)
         if instance is None:
             if record is not None:
-                self.keep(kind, label, "deleted in the admin; not recreated")
+                reason = (
+                    "no longer found (renamed or deleted in the admin); not recreated"
+                )
+                self.keep(kind, label, reason)
                 return None
             instance = model.objects.create(**values)
             LoadedRecord.objects.create(key=key, fingerprint=fingerprint)
@@ -393,12 +413,9 @@ class _Writer:
             return {k: v for k, v in spec.items() if k not in RELATION_FIELDS}
         return spec
 
-    def page_id(self, key: str) -> int | None:
-        page = self.pages.get(key)
-        return page.pk if page is not None and page.pk else None
-
-    def tag_ids(self, slugs) -> list[int]:
-        return [self.tags[slug].pk for slug in slugs if slug in self.tags]
+    # A spec names other records by slug, as the fixtures do, so its
+    # fingerprint changes only when the fixtures or documents change; ``apply``
+    # resolves the slugs to rows.
 
     def home_spec(self, plan):
         record: HomeRecord = plan.record
@@ -406,11 +423,7 @@ class _Writer:
             "title": record.title,
             "summary": record.summary,
             "intro": paragraphs_html(record.intro),
-            "featured_film_id": (
-                self.page_id(f"film:{record.featured_film}")
-                if record.featured_film
-                else None
-            ),
+            "featured_film": record.featured_film,
         }
 
     def index_spec(self, plan):
@@ -446,36 +459,35 @@ class _Writer:
             "source_url": record.source_url,
             "body": body,
             "authors": [
-                {"person_id": self.people[person].pk, "affiliation": affiliation}
+                {"person": person, "affiliation": affiliation}
                 for person, affiliation in record.authors
-                if person in self.people
             ],
-            "films": self.ids("film", record.films),
-            "events": self.ids("event", record.events),
-            "tagged_items": self.tag_ids(record.tags),
+            "films": record.films,
+            "events": record.events,
+            "tags": record.tags,
         }
-
-    def ids(self, kind: str, slugs) -> list[int]:
-        ids = (self.page_id(f"{kind}:{slug}") for slug in slugs)
-        return [pk for pk in ids if pk]
 
     def citations(self, citations) -> list[dict]:
         result = []
         for citation in citations:
-            essay = self.pages.get(f"essay:{citation.essay}")
-            if essay is None or not essay.pk:
-                continue
             entry = {
                 "claim": citation.claim,
-                "essay_id": essay.pk,
+                "essay": citation.essay,
                 "quote": citation.quote,
-                "anchor": find_anchor(essay.body, citation.quote) or "",
+                "anchor": self.anchor(citation.essay, citation.quote),
             }
             for name in ("topic", "region", "amount", "currency", "qualifier"):
                 if hasattr(citation, name):
                     entry[name] = getattr(citation, name)
             result.append(entry)
         return result
+
+    def anchor(self, essay_slug: str, quote: str) -> str:
+        """The paragraph of the essay as it is now that holds ``quote``."""
+        essay = self.pages.get(f"essay:{essay_slug}")
+        if essay is None or not essay.pk:
+            return ""
+        return find_anchor(essay.body, quote) or ""
 
     def film_spec(self, plan):
         record: FilmRecord = plan.record
@@ -492,13 +504,12 @@ class _Writer:
             "based_on": record.based_on,
             "synopsis": paragraphs_html(record.synopsis),
             "credits": [
-                {"person_id": self.people[person].pk, "role": role, "character": char}
-                for person, role, char in record.credits
-                if person in self.people
+                {"person": person, "role": role, "character": character}
+                for person, role, character in record.credits
             ],
             "citations": self.citations(record.citations),
             "box_office_figures": self.citations(record.box_office),
-            "tagged_items": self.tag_ids(record.tags),
+            "tags": record.tags,
         }
 
     def event_spec(self, plan):
@@ -523,50 +534,67 @@ class _Writer:
             "summary": record.summary,
             "body": body,
             "actors": [
-                {"person_id": self.people[person].pk, "role": role}
-                for person, role in record.actors
-                if person in self.people
+                {"person": person, "role": role} for person, role in record.actors
             ],
-            "films": self.ids("film", record.films),
+            "films": record.films,
             "citations": self.citations(record.citations),
-            "tagged_items": self.tag_ids(record.tags),
+            "tags": record.tags,
         }
 
-    def apply(self, page: Page, spec: dict) -> None:
-        children = {
-            "credits": FilmCredit,
-            "authors": EssayAuthor,
-            "actors": EventActor,
-            "box_office_figures": BoxOfficeFigure,
-        }
-        tag_through = {
-            FilmPage: FilmPageTag,
-            EssayPage: EssayPageTag,
-            PolicyEventPage: PolicyEventPageTag,
-        }
-        for name, value in spec.items():
-            if name in children:
-                setattr(
-                    page,
-                    name,
-                    [
-                        children[name](sort_order=n, **row)
-                        for n, row in enumerate(value)
-                    ],
+    # -- writing a spec onto a page --
+
+    def page(self, key: str) -> Page | None:
+        page = self.pages.get(key)
+        return page if page is not None and page.pk else None
+
+    def rows(self, model, rows: list[dict]) -> list:
+        """Child rows with their slugs resolved; rows naming a missing one are
+        left out (an editor deleted that person or essay)."""
+        result = []
+        for row in rows:
+            values = dict(row)
+            if "person" in values:
+                values["person"] = self.people.get(values["person"])
+            if "essay" in values:
+                values["essay"] = self.page(f"essay:{values['essay']}")
+            if None in (values.get("person", 1), values.get("essay", 1)):
+                continue
+            result.append(model(sort_order=len(result), **values))
+        return result
+
+    def page_tags(self, page: Page, slugs: list[str]) -> list[ArchiveTag]:
+        """The record's tags, plus any tag on the page the loader does not know
+        (a tag renamed in the admin keeps its place on the page)."""
+        vocabulary = {tag.slug for tag in self.archive.tags}
+        tags = [self.tags[slug] for slug in slugs if slug in self.tags]
+        if page.pk:
+            tags += [
+                tag
+                for tag in ArchiveTag.objects.filter(
+                    **{f"{TAG_USES[type(page)]}__content_object": page}
                 )
+                if tag.slug not in vocabulary and tag not in tags
+            ]
+        return tags
+
+    def apply(self, page: Page, spec: dict) -> None:
+        for name, value in spec.items():
+            if name in CHILD_MODELS:
+                setattr(page, name, self.rows(CHILD_MODELS[name], value))
             elif name == "citations":
-                model = page.citations.model
-                page.citations = [
-                    model(sort_order=n, **row) for n, row in enumerate(value)
+                page.citations = self.rows(page.citations.model, value)
+            elif name == "tags":
+                through = TAG_THROUGH[type(page)]
+                page.tagged_items = [
+                    through(tag=tag) for tag in self.page_tags(page, value)
                 ]
-            elif name == "tagged_items":
-                through = tag_through[type(page)]
-                tags = ArchiveTag.objects.in_bulk(value)
-                page.tagged_items = [through(tag=tags[pk]) for pk in value]
             elif name in ("films", "events"):
-                model = FilmPage if name == "films" else PolicyEventPage
-                objects = model.objects.in_bulk(value)
-                getattr(page, name).set([objects[pk] for pk in value if pk in objects])
+                kind = name[:-1]
+                pages = (self.page(f"{kind}:{slug}") for slug in value)
+                getattr(page, name).set([p for p in pages if p is not None])
+            elif name == "featured_film":
+                film = self.page(f"film:{value}") if value else None
+                page.featured_film_id = film.pk if film else None
             else:
                 setattr(page, name, value)
 
