@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essays.models import BoxOfficeFigure, Citation, EssayPage
 from wanderingsite.dates import DatePrecision
-from wanderingsite.listing import Choice, Listing, build_listing, pick
+from wanderingsite.listing import Choice, Listing, build_listing, pick_filters
 from wanderingsite.models import ArchiveTag
 from wanderingsite.visibility import visible_q
 
@@ -136,14 +136,6 @@ def film_listing(*, params) -> Listing:
     )
 
 
-def event_list(*, tag: str | None = None) -> QuerySet[PolicyEventPage]:
-    """Visible policy events, oldest first."""
-    events = PolicyEventPage.objects.filter(visible_q())
-    if tag:
-        events = events.filter(tagged_items__tag__slug=tag)
-    return events.order_by(F("date").asc(nulls_last=True), "title")
-
-
 def timeline_kind_choices() -> list[Choice]:
     """The kinds of entry on the timeline: film releases and each event kind."""
     return [
@@ -226,11 +218,7 @@ class Timeline:
 def timeline_listing(*, params) -> Timeline:
     """The timeline, filtered by ``?kind=`` and ``?tag=``, grouped by year."""
     choices = {"kind": timeline_kind_choices(), "tag": timeline_tag_choices()}
-    active = {}
-    for name, options in choices.items():
-        chosen = pick(params.get(name), options)
-        if chosen is not None:
-            active[name] = chosen
+    active = pick_filters(params, choices)
     entries = timeline_entries(
         **{name: choice.value for name, choice in active.items()}
     )

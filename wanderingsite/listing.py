@@ -31,6 +31,18 @@ def pick(raw: str | None, choices: Sequence[Choice]) -> Choice | None:
     return next((c for c in choices if c.value.lower() == wanted), None)
 
 
+def pick_filters(
+    params: Mapping[str, str], choices: dict[str, list[Choice]]
+) -> dict[str, Choice]:
+    """The filters in ``params`` that name one of their choices."""
+    active = {}
+    for name, options in choices.items():
+        chosen = pick(params.get(name), options)
+        if chosen is not None:
+            active[name] = chosen
+    return active
+
+
 @dataclass
 class Listing:
     """One page of a listing, the filters it was asked for and those it offers."""
@@ -80,11 +92,7 @@ def build_listing(
 ) -> Listing:
     """Read the filters ``choices`` offers from ``params``; paginate what
     ``select`` returns for the active ones (passed as keyword arguments)."""
-    active = {}
-    for name, options in choices.items():
-        chosen = pick(params.get(name), options)
-        if chosen is not None:
-            active[name] = chosen
+    active = pick_filters(params, choices)
     items = select(**{name: choice.value for name, choice in active.items()})
     return Listing(
         page=Paginator(items, per_page).get_page(params.get("page")),
