@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from wagtail.api import APIField
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -24,6 +24,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .models import ArchiveTag
 from .search import SEARCH_TYPES, clean_query, query_terms
+from .serializers import RelatedRowsField
 from .visibility import visible_q
 
 
@@ -89,13 +90,24 @@ class HardenedAPIMixin:
                     "query parameters may not contain null characters"
                 )
 
+    def filter_queryset(self, queryset):
+        # Field filters hand values straight to the ORM (?date=x, ?essays=x).
+        try:
+            return super().filter_queryset(queryset)
+        except ValidationError as e:
+            raise BadRequestError(f"invalid value: {' '.join(e.messages)}") from e
+        except (ValueError, TypeError, FieldError) as e:
+            raise BadRequestError("invalid value in the query parameters") from e
+
+    def find_object(self, queryset, request):
+        try:
+            return super().find_object(queryset, request)
+        except (ValueError, ValidationError) as e:
+            raise BadRequestError("id must be a number") from e
+
     def handle_exception(self, exc):
-        if isinstance(exc, ValidationError):
-            exc = BadRequestError(f"invalid value: {' '.join(exc.messages)}")
-        elif isinstance(exc, (ValueError, TypeError, FieldError)):
-            exc = BadRequestError("invalid value in the query parameters")
-        elif isinstance(exc, ObjectDoesNotExist):
-            exc = Http404("not found")
+        if isinstance(exc, ObjectDoesNotExist):
+            exc = Http404("not found")  # e.g. ?site= naming no site
         return super().handle_exception(exc)
 
 
@@ -106,10 +118,38 @@ def _swap_search(filter_backends):
 class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
     filter_backends = _swap_search(PagesAPIViewSet.filter_backends)
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "listing_view":
+            queryset = queryset.select_related("locale").prefetch_related(
+                *self._prefetches(queryset.model)
+            )
+        return queryset
+
+    def _prefetches(self, model) -> list:
+        """Prefetches for the relation fields ``?fields=`` asks a listing for."""
+        try:
+            config = parse_fields_parameter(self.request.GET.get("fields", ""))
+        except ValueError:
+            return []  # the serializer reports the error
+        wanted = {name for name, negated, _ in config if not negated}
+        dropped = {name for name, negated, _ in config if negated}
+        return [
+            field.serializer.prefetch(field.name, model)
+            for field in getattr(model, "api_fields", ())
+            if isinstance(getattr(field, "serializer", None), RelatedRowsField)
+            and ("*" in wanted or field.name in wanted)
+            and field.name not in dropped
+        ]
+
     def get_base_queryset(self):
         # Private means private to everyone here, signed in or not, as on the
-        # site's listings, search and feeds.
-        return super().get_base_queryset().filter(visible_q())
+        # site's listings, search and feeds. (public() rather than visible_q():
+        # the search backend behind ?search= accepts only indexed filters.)
+        # Built once per request: each build reads the view restrictions.
+        if not hasattr(self, "_base_queryset"):
+            self._base_queryset = super().get_base_queryset().public()
+        return self._base_queryset
 
 
 class ArchiveImagesAPIViewSet(HardenedAPIMixin, ImagesAPIViewSet):

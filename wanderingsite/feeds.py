@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page
 
 from .models import ArchiveTag
-from .search import SEARCH_MODELS, SEARCH_TYPES
+from .search import SEARCH_MODELS, SEARCH_TYPES, specific_pages
 from .visibility import visible_q
 
 FEED_LENGTH = 30
@@ -23,11 +23,10 @@ _SLUG = re.compile(r"^[-\w]{1,100}$")
 
 def _newest(pages) -> list[Page]:
     """The ``FEED_LENGTH`` newest visible pages of ``pages``, specific, with tags."""
-    newest = list(
+    newest = specific_pages(
         pages.filter(visible_q())
         .type(*SEARCH_MODELS)
-        .order_by("-first_published_at", "-pk")
-        .specific()[:FEED_LENGTH]
+        .order_by("-first_published_at", "-pk")[:FEED_LENGTH]
     )
     ids = [page.pk for page in newest]
     names: dict[int, list[str]] = {pk: [] for pk in ids}

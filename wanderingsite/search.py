@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.response import TemplateResponse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -140,6 +140,18 @@ def _searchable_by_substring(term: str) -> bool:
     # Chinese packs a word into two characters; a Latin word needs three
     # letters before a substring says anything.
     return len(term) >= (3 if term.isascii() else 2)
+
+
+def specific_pages(pages: QuerySet[Page]) -> list[Page]:
+    """The films, essays and events among ``pages`` as their own types, in one
+    query whatever the mix (each child table joined to its page row)."""
+    children = [t.model._meta.model_name for t in SEARCH_TYPES]
+    found = []
+    for row in pages.select_related(*children):
+        child = next((c for c in children if getattr(row, c, None) is not None), None)
+        if child is not None:
+            found.append(getattr(row, child))
+    return found
 
 
 def _type_for_content_type(content_type_id: int) -> SearchType | None:
@@ -388,14 +400,16 @@ def _stem(term: str) -> str:
 
 
 def _highlighter(terms: list[str]) -> re.Pattern | None:
+    """One pattern for every term, each in its own group ``t0``, ``t1`` ..."""
     pieces = []
-    for term in sorted(set(terms), key=len, reverse=True):
+    for n, term in enumerate(sorted(set(terms), key=len, reverse=True)):
         if not term.isascii():
-            pieces.append(re.escape(term))
+            piece = re.escape(term)
         elif len(term) < 3:
-            pieces.append(rf"\b{re.escape(term)}\b")
+            piece = rf"\b{re.escape(term)}\b"
         else:
-            pieces.append(rf"\b{re.escape(_stem(term))}\w*")
+            piece = rf"\b{re.escape(_stem(term))}\w*"
+        pieces.append(f"(?P<t{n}>{piece})")
     return re.compile("|".join(pieces), re.IGNORECASE) if pieces else None
 
 
@@ -441,31 +455,38 @@ def _page_texts(page: Page) -> list[str]:
     else:
         texts += [block_text(block) for block in page.body]
     if isinstance(page, EssayPage):
-        texts.append(page.publication)
+        texts += [page.publication, page.publication_note]
     return [" ".join(t.split()) for t in texts if t and t.strip()]
 
 
+def _best_window(text: str, pattern: re.Pattern) -> tuple[int, int]:
+    """(distinct terms, offset) of the stretch of ``text`` richest in terms."""
+    matches = list(pattern.finditer(text))
+    reach = SNIPPET_LENGTH * 2 // 3
+    best = (0, 0)
+    for i, first in enumerate(matches):
+        terms = {m.lastgroup for m in matches[i:] if m.start() < first.start() + reach}
+        best = max(best, (len(terms), -first.start()))
+    return best[0], -best[1]
+
+
 def snippet(page: Page, pattern: re.Pattern | None) -> SafeString:
-    """The first passage of ``page`` that holds a term, terms marked."""
+    """The passage of ``page`` that holds the most terms, terms marked."""
     texts = _page_texts(page)
-    for text in texts:
-        match = pattern.search(text) if pattern else None
-        if match:
-            return highlight(_excerpt(text, match.start()), pattern)
-    return highlight(_excerpt(texts[0], 0), None) if texts else mark_safe("")  # noqa: S308
+    if not texts:
+        return mark_safe("")  # noqa: S308 - an empty literal
+    best_text, best_terms, best_at = texts[0], 0, 0
+    for text in texts if pattern else ():
+        terms, at = _best_window(text, pattern)
+        if terms > best_terms:
+            best_text, best_terms, best_at = text, terms, at
+    return highlight(_excerpt(best_text, best_at), pattern)
 
 
 def _hits(
     ids: list[int], candidates: dict[int, _Candidate], pattern: re.Pattern | None
 ) -> list[SearchHit]:
-    # One query for every type: each child table joined to its page row.
-    children = [t.model._meta.model_name for t in SEARCH_TYPES]
-    pages = {}
-    for row in Page.objects.filter(pk__in=ids).select_related(*children):
-        for child in children:
-            page = getattr(row, child, None)
-            if page is not None:
-                pages[row.pk] = page
+    pages = {page.pk: page for page in specific_pages(Page.objects.filter(pk__in=ids))}
     hits = []
     for pk in ids:
         page = pages.get(pk)

@@ -2,18 +2,19 @@
 
 Generic over films, essays and events (this module imports neither app).
 Related pages and cited essays are shown only while the public may see them.
+A listing of one page type prefetches the relations it shows (see
+``RelatedRowsField.prefetch``), so its query count does not grow with its length.
 """
 
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from rest_framework import serializers
 from wagtail.api import APIField
 from wagtail.rich_text import expand_db_html
 
 from .visibility import visible_q
 
-
-def _request(field):
-    return field.context.get("request")
+CharField = serializers.CharField
+DateField = serializers.DateField
 
 
 class RichTextField(serializers.Field):
@@ -27,113 +28,139 @@ class RichTextField(serializers.Field):
         return expand_db_html(value or "")
 
 
-class TagsField(serializers.Field):
+class RelatedRowsField(serializers.Field):
+    """The rows of one relation of the page, shaped by ``row``.
+
+    ``refine`` narrows and joins the relation's queryset; the same refinement
+    serves one page (a query of its own) and a listing (``prefetch``).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def refine(self, queryset):
+        return queryset
+
+    def row(self, obj) -> dict:
+        raise NotImplementedError
+
+    @staticmethod
+    def _cache(name: str) -> str:
+        return f"_api_{name}"
+
+    def prefetch(self, name: str, model) -> Prefetch:
+        related = model._meta.get_field(name).related_model
+        return Prefetch(
+            name,
+            queryset=self.refine(related._default_manager.all()),
+            to_attr=self._cache(name),
+        )
+
+    def to_representation(self, page):
+        rows = getattr(page, self._cache(self.field_name), None)
+        if rows is None:
+            rows = self.refine(getattr(page, self.field_name).all())
+        return [self.row(obj) for obj in rows]
+
+    @property
+    def request(self):
+        return self.context.get("request")
+
+
+class TagsField(RelatedRowsField):
     """``[{"name", "slug"}]``, by name."""
 
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
+    def refine(self, queryset):
+        return queryset.order_by("name")
 
-    def to_representation(self, manager):
-        return [
-            {"name": tag.name, "slug": tag.slug}
-            for tag in manager.all().order_by("name")
-        ]
+    def prefetch(self, name: str, model) -> Prefetch:
+        # taggit refuses custom querysets: prefetch the through rows instead.
+        through = model._meta.get_field(name).through
+        accessor = through._meta.get_field("content_object").remote_field.related_name
+        return Prefetch(
+            accessor,
+            queryset=through.objects.select_related("tag").order_by("tag__name"),
+            to_attr=self._cache(name),
+        )
+
+    def row(self, obj) -> dict:
+        tag = getattr(obj, "tag", obj)
+        return {"name": tag.name, "slug": tag.slug}
 
 
-class PagesField(serializers.Field):
+class PagesField(RelatedRowsField):
     """Related pages the public may see: ``[{"id", "title", "url"}]``."""
 
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
+    def refine(self, queryset):
+        return queryset.filter(visible_q()).order_by("title")
 
-    def to_representation(self, manager):
-        request = _request(self)
-        pages = manager.all().filter(visible_q()).order_by("title")
-        return [
-            {"id": page.pk, "title": page.title, "url": page.get_full_url(request)}
-            for page in pages
-        ]
+    def row(self, page) -> dict:
+        return {
+            "id": page.pk,
+            "title": page.title,
+            "url": page.get_full_url(self.request),
+        }
 
 
-def _person(person) -> dict:
-    return {
-        "name": person.name,
-        "original_name": person.original_name,
-        "slug": person.slug,
-        "kind": person.kind,
-    }
-
-
-class PeopleField(serializers.Field):
-    """A child relation to people, e.g. credits: the person and ``extra`` fields."""
+class PeopleField(RelatedRowsField):
+    """A child relation to people (credits, authors, actors): the person, and
+    the row's ``extra`` fields such as the role."""
 
     def __init__(self, extra=(), **kwargs):
-        kwargs["read_only"] = True
         self.extra = tuple(extra)
         super().__init__(**kwargs)
 
-    def to_representation(self, manager):
-        rows = manager.all().select_related("person")
-        return [
-            {"person": _person(row.person), **{f: getattr(row, f) for f in self.extra}}
-            for row in rows
-        ]
+    def refine(self, queryset):
+        return queryset.select_related("person")
+
+    def row(self, obj) -> dict:
+        person = obj.person
+        return {
+            "person": {
+                "name": person.name,
+                "original_name": person.original_name,
+                "slug": person.slug,
+                "kind": person.kind,
+            },
+            **{name: getattr(obj, name) for name in self.extra},
+        }
 
 
-class CitationsField(serializers.Field):
+class CitationsField(RelatedRowsField):
     """Claims with their quotes; the essay and its paragraph URL when visible."""
 
     def __init__(self, extra=(), **kwargs):
-        kwargs["read_only"] = True
         self.extra = tuple(extra)
         super().__init__(**kwargs)
 
-    def _extra(self, row) -> dict:
-        values = {f: getattr(row, f) for f in self.extra}
-        if "amount" in values:
-            values["amount"] = str(values["amount"])
-        return values
-
-    def to_representation(self, manager):
-        request = _request(self)
-        rows = (
-            manager.all()
-            .select_related("essay")
-            .annotate(
-                essay_visible=ExpressionWrapper(
-                    visible_q("essay__"), output_field=BooleanField()
-                )
+    def refine(self, queryset):
+        return queryset.select_related("essay").annotate(
+            essay_visible=ExpressionWrapper(
+                visible_q("essay__"), output_field=BooleanField()
             )
         )
-        data = []
-        for row in rows:
-            essay = row.essay if row.essay_visible else None
-            essay_url = essay.get_full_url(request) if essay else None
-            data.append(
-                {
-                    **self._extra(row),
-                    "claim": row.claim,
-                    "topic": row.topic,
-                    "quote": row.quote,
-                    "essay": (
-                        {
-                            "id": essay.pk,
-                            "title": essay.title,
-                            "url": essay_url,
-                        }
-                        if essay
-                        else None
-                    ),
-                    "url": (
-                        f"{essay_url}#{row.anchor}"
-                        if essay and row.anchor
-                        else essay_url
-                    ),
-                }
-            )
-        return data
+
+    def row(self, citation) -> dict:
+        extra = {name: getattr(citation, name) for name in self.extra}
+        if "amount" in extra:
+            extra["amount"] = str(extra["amount"])
+        essay = citation.essay if citation.essay_visible else None
+        essay_url = essay.get_full_url(self.request) if essay else None
+        anchor = f"#{citation.anchor}" if essay and citation.anchor else ""
+        return {
+            **extra,
+            "claim": citation.claim,
+            "topic": citation.topic,
+            "quote": citation.quote,
+            "essay": (
+                {"id": essay.pk, "title": essay.title, "url": essay_url}
+                if essay
+                else None
+            ),
+            "url": f"{essay_url}{anchor}" if essay else None,
+        }
 
 
 # The date of a film or event, as precise as its source.
@@ -144,6 +171,3 @@ DATE_FIELDS = [
     APIField("date_iso"),
     APIField("date_note"),
 ]
-
-CharField = serializers.CharField
-DateField = serializers.DateField

@@ -60,6 +60,7 @@ def build_archive(home) -> SimpleNamespace:
         anchor="p1",
     )
     essay.films.add(film)
+    essay.save_revision().publish()
     sequel = f.make_film(
         idx["films"],
         title="The Wandering Earth II",

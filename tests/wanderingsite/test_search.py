@@ -17,7 +17,7 @@ from wanderingsite.search import (
 
 
 @pytest.fixture
-def archive(home_page):
+def sample(home_page):
     return build_archive(home_page)
 
 
@@ -29,7 +29,7 @@ def _counts(facets):
     return {facet.value: facet.count for facet in facets}
 
 
-def test_search_archive_ranks_every_type_in_one_list(archive):
+def test_search_archive_ranks_every_type_in_one_list(sample):
     """Films, essays and events come back in one list, ordered by score."""
     search = search_archive(query="wandering earth")
     hits = search.results.object_list
@@ -37,17 +37,17 @@ def test_search_archive_ranks_every_type_in_one_list(archive):
     assert [hit.score for hit in hits] == sorted(
         (hit.score for hit in hits), reverse=True
     )
-    assert hits[0].page.pk == archive.film.pk
+    assert hits[0].page.pk == sample.film.pk
 
 
-def test_search_archive_finds_a_film_by_its_chinese_title(archive):
+def test_search_archive_finds_a_film_by_its_chinese_title(sample):
     """流浪地球 finds The Wandering Earth first, and its sequel too."""
     search = search_archive(query="流浪地球")
     assert _titles(search)[:2] == ["The Wandering Earth", "The Wandering Earth II"]
     assert "<mark>流浪地球</mark>" in search.results.object_list[0].original_title
 
 
-def test_search_archive_finds_part_of_a_chinese_title(archive):
+def test_search_archive_finds_part_of_a_chinese_title(sample):
     """Two characters of a Chinese title are enough: 地球 finds both films."""
     assert set(_titles(search_archive(query="地球"))) == {
         "The Wandering Earth",
@@ -55,18 +55,18 @@ def test_search_archive_finds_part_of_a_chinese_title(archive):
     }
 
 
-def test_search_archive_finds_pages_by_a_persons_original_name(archive):
+def test_search_archive_finds_pages_by_a_persons_original_name(sample):
     """吴京 finds the film he is credited in and the event he acted in."""
     titles = _titles(search_archive(query="吴京"))
     assert set(titles) == {"The Wandering Earth", "Hollywood film quota raised"}
 
 
-def test_search_archive_finds_a_film_by_another_title(archive):
+def test_search_archive_finds_a_film_by_another_title(sample):
     """A title from the film's other titles finds it."""
     assert _titles(search_archive(query="Liulang Diqiu")) == ["The Wandering Earth"]
 
 
-def test_search_archive_counts_types_and_tags(archive):
+def test_search_archive_counts_types_and_tags(sample):
     """Facets count the matching pages per type and per tag."""
     search = search_archive(query="wandering")
     assert _counts(search.type_facets) == {"film": 2, "essay": 2, "event": 0}
@@ -76,7 +76,7 @@ def test_search_archive_counts_types_and_tags(archive):
     assert tags["box-office"] == 1
 
 
-def test_search_archive_filters_by_type(archive):
+def test_search_archive_filters_by_type(sample):
     """?type=essay keeps essays only; the type facet still counts every type."""
     search = search_archive(query="wandering", type="essay")
     assert {hit.type.key for hit in search.results.object_list} == {"essay"}
@@ -84,24 +84,24 @@ def test_search_archive_filters_by_type(archive):
     assert _counts(search.type_facets)["film"] == 2
 
 
-def test_search_archive_filters_by_tag(archive):
+def test_search_archive_filters_by_tag(sample):
     """?tag= keeps the pages with that tag; type counts follow the tag."""
     search = search_archive(query="wandering", tag="box-office")
     assert _titles(search) == ["The Wandering Earth"]
     assert _counts(search.type_facets) == {"film": 1, "essay": 0, "event": 0}
-    assert search.tag == archive.tags.money
+    assert search.tag == sample.tags.money
 
 
-def test_search_archive_ignores_unknown_filters(archive):
+def test_search_archive_ignores_unknown_filters(sample):
     """An unknown type or tag is ignored rather than emptying the results."""
     search = search_archive(query="wandering", type="nope", tag="../..")
     assert search.type is None and search.tag is None
     assert search.total == 4
 
 
-def test_search_archive_never_shows_hidden_pages(archive):
+def test_search_archive_never_shows_hidden_pages(sample):
     """Drafts, withdrawn, private pages and unpublished edits are not found."""
-    hidden = {page.pk for page in archive.hidden}
+    hidden = {page.pk for page in sample.hidden}
     for query in [
         HIDDEN_WORD,
         "流浪秘密",
@@ -116,7 +116,7 @@ def test_search_archive_never_shows_hidden_pages(archive):
         assert search.unfiltered_total == 0, query
 
 
-def test_search_archive_counts_no_hidden_pages_in_facets(archive):
+def test_search_archive_counts_no_hidden_pages_in_facets(sample):
     """Facet counts leave out drafts, withdrawn and private pages."""
     search = search_archive(query="soft power")
     tags = _counts(search.tag_facets)
@@ -124,13 +124,13 @@ def test_search_archive_counts_no_hidden_pages_in_facets(archive):
     assert tags["soft-power"] == search.total
 
 
-def test_search_archive_finds_the_live_title_not_the_draft(archive):
+def test_search_archive_finds_the_live_title_not_the_draft(sample):
     """A live page is found by its published words, not its newer draft's."""
     assert _titles(search_archive(query="film bureau")) == ["Film bureau reorganised"]
     assert search_archive(query=HIDDEN_WORD).total == 0
 
 
-def test_search_archive_marks_terms_in_escaped_snippets(archive):
+def test_search_archive_marks_terms_in_escaped_snippets(sample):
     """Snippets escape the text first; the terms are wrapped in <mark>."""
     search = search_archive(query="director hope")
     snippet = str(search.results.object_list[0].snippet)
@@ -163,24 +163,24 @@ def test_query_terms_keep_words_of_any_script():
     ]
 
 
-def test_search_archive_paginates_and_tolerates_odd_pages(archive):
+def test_search_archive_paginates_and_tolerates_odd_pages(sample):
     """Results come PER_PAGE at a time; bad page numbers give a real page."""
     for n in range(PER_PAGE + 2):
-        f.make_essay(archive.indexes["essays"], title=f"Essay on orbits {n}")
+        f.make_essay(sample.indexes["essays"], title=f"Essay on orbits {n}")
     assert len(search_archive(query="orbits").results.object_list) == PER_PAGE
     assert search_archive(query="orbits", page=2).results.number == 2
     for odd in ("-1", "abc", "999999", "", None, "1e3"):
         assert search_archive(query="orbits", page=odd).results.object_list
 
 
-def test_search_view_is_noindex(client, archive):
+def test_search_view_is_noindex(client, sample):
     """The search page asks search engines not to index it."""
     response = client.get("/search/", {"q": "wandering"})
     assert response.status_code == 200
     assert b'<meta name="robots" content="noindex">' in response.content
 
 
-def test_search_view_links_results_and_facets(client, archive):
+def test_search_view_links_results_and_facets(client, sample):
     """Each result links to its page; facet links keep the query."""
     html = client.get("/search/", {"q": "wandering"}).content.decode()
     assert 'href="/films/the-wandering-earth/"' in html
@@ -189,7 +189,7 @@ def test_search_view_links_results_and_facets(client, archive):
     assert '<span class="search-result__original" lang="zh">' in html
 
 
-def test_search_view_helps_when_nothing_matches(client, archive):
+def test_search_view_helps_when_nothing_matches(client, sample):
     """No match: say so, suggest tags whose names share a word, link to browse."""
     html = client.get("/search/", {"q": "science nebula"}).content.decode()
     assert "Nothing in the archive matches" in html
@@ -197,7 +197,7 @@ def test_search_view_helps_when_nothing_matches(client, archive):
     assert 'href="/films/"' in html and 'href="/tags/"' in html
 
 
-def test_search_view_offers_to_drop_filters_that_empty_the_results(client, archive):
+def test_search_view_offers_to_drop_filters_that_empty_the_results(client, sample):
     """Filters that leave nothing offer the unfiltered search."""
     html = client.get("/search/", {"q": "quota", "type": "film"}).content.decode()
     assert "Search every type and tag" in html
@@ -225,7 +225,7 @@ HOSTILE = [
 ]
 
 
-def test_search_view_answers_hostile_input_without_error_or_markup(client, archive):
+def test_search_view_answers_hostile_input_without_error_or_markup(client, sample):
     """Odd input gives a page, and input markup never comes back unescaped."""
     for params in HOSTILE:
         response = client.get("/search/", params)
@@ -241,16 +241,29 @@ def _search_queries(client, query):
     return len(queries)
 
 
-def test_search_view_query_count_does_not_grow_with_the_archive(client, archive):
+def test_search_view_query_count_does_not_grow_with_the_archive(client, sample):
     """A results page costs the same few queries, however large the archive."""
     _search_queries(client, "wandering")
     small = _search_queries(client, "wandering")
     tag = f.make_tag("Orbit")
     for n in range(30):
-        f.make_film(archive.indexes["films"], title=f"Wandering orbit {n}", tags=[tag])
-        f.make_essay(
-            archive.indexes["essays"], title=f"Wandering essay {n}", tags=[tag]
-        )
+        f.make_film(sample.indexes["films"], title=f"Wandering orbit {n}", tags=[tag])
+        f.make_essay(sample.indexes["essays"], title=f"Wandering essay {n}", tags=[tag])
     grown = _search_queries(client, "wandering")
     assert grown == small
     assert grown <= 15
+
+
+def test_search_archive_finds_the_film_by_its_chinese_title_in_the_real_archive(
+    archive,
+):
+    """On the loaded archive, 流浪地球 finds The Wandering Earth first."""
+    search = search_archive(query="流浪地球")
+    assert search.results.object_list[0].page.title == "The Wandering Earth"
+    assert search.results.object_list[0].type.key == "film"
+
+
+def test_search_archive_mixes_types_in_the_real_archive(archive):
+    """On the loaded archive, 'soft power' finds essays and events in one list."""
+    hits = search_archive(query="soft power").results.object_list
+    assert {hit.type.key for hit in hits} >= {"essay", "event"}

@@ -1,0 +1,245 @@
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+from tests.wanderingsite.archive_data import HIDDEN_WORD, build_archive
+
+
+@pytest.fixture
+def sample(home_page):
+    return build_archive(home_page)
+
+
+def _get(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _titles(data) -> set[str]:
+    return {item["title"] for item in data["items"]}
+
+
+def test_pages_api_filters_by_our_page_labels(client, sample):
+    """?type=films.FilmPage, essays.EssayPage and films.PolicyEventPage work."""
+    assert _titles(_get(client, "/api/v2/pages/", type="films.FilmPage")) == {
+        "The Wandering Earth",
+        "The Wandering Earth II",
+    }
+    essays = _get(client, "/api/v2/pages/", type="essays.EssayPage")
+    assert _titles(essays) == {sample.essay.title, sample.second_essay.title}
+    events = _get(client, "/api/v2/pages/", type="films.PolicyEventPage")
+    assert _titles(events) == {sample.event.title, "Film bureau reorganised"}
+
+
+def test_pages_api_film_detail_has_dates_tags_relations_and_citations(client, sample):
+    """A film shows its date with precision, tags, related pages as id, title
+    and URL, and citations linking to the essay paragraph."""
+    film = _get(client, f"/api/v2/pages/{sample.film.pk}/")
+    assert film["meta"]["type"] == "films.FilmPage"
+    assert film["original_title"] == "流浪地球"
+    assert (film["date"], film["date_precision"], film["date_display"]) == (
+        "2019-02-05",
+        "day",
+        "5 February 2019",
+    )
+    assert film["tags"] == [
+        {"name": "Box office", "slug": "box-office"},
+        {"name": "Science fiction", "slug": "science-fiction"},
+        {"name": "Soft power", "slug": "soft-power"},
+    ]
+    essay_url = sample.essay.get_full_url()
+    assert film["essays"] == [
+        {"id": sample.essay.pk, "title": sample.essay.title, "url": essay_url}
+    ]
+    assert [e["title"] for e in film["events"]] == [sample.event.title]
+    (citation,) = film["citations"]
+    assert citation["claim"] == "It earned over $600 million in China."
+    assert citation["quote"] == "earned over $600 million at home"
+    assert citation["essay"]["id"] == sample.essay.pk
+    assert citation["url"] == f"{essay_url}#p1"
+    credits = {(c["person"]["name"], c["role"]) for c in film["credits"]}
+    assert credits == {("Frant Gwo", "director"), ("Wu Jing", "cast")}
+
+
+def test_pages_api_event_and_essay_dates_keep_their_precision(client, sample):
+    """An event dated to the month says so; essays give the same date fields."""
+    event = _get(client, f"/api/v2/pages/{sample.event.pk}/")
+    assert (event["date"], event["date_precision"], event["date_display"]) == (
+        "2012-02-01",
+        "month",
+        "February 2012",
+    )
+    assert [f["title"] for f in event["films"]] == [sample.film.title]
+    essay = _get(client, f"/api/v2/pages/{sample.essay.pk}/")
+    assert (essay["date"], essay["date_precision"], essay["date_display"]) == (
+        "2019-03-13",
+        "day",
+        "13 March 2019",
+    )
+    assert essay["authors"][0]["person"]["name"] == "Aynne Kokas"
+    assert [f["title"] for f in essay["films"]] == [sample.film.title]
+
+
+def test_pages_api_never_lists_hidden_pages(client, sample):
+    """Drafts, withdrawn and private pages are in no listing and have no detail."""
+    listing = client.get("/api/v2/pages/", {"limit": 100}).content.decode()
+    assert HIDDEN_WORD not in listing
+    for page in sample.hidden:
+        assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404
+
+
+def test_pages_api_shows_the_live_version_not_the_draft(client, sample):
+    """A live page with a newer unpublished draft shows its published words."""
+    data = _get(client, f"/api/v2/pages/{sample.edited.pk}/")
+    assert data["title"] == "Film bureau reorganised"
+    assert HIDDEN_WORD not in json.dumps(data)
+
+
+def test_pages_api_keeps_private_pages_private_for_signed_in_users(
+    client, sample, django_user_model
+):
+    """Signed in or not, a private page is not in the API."""
+    user = django_user_model.objects.create_user("reader", password="x" * 12)
+    client.force_login(user)
+    assert client.get(f"/api/v2/pages/{sample.private.pk}/").status_code == 404
+
+
+def test_pages_api_leaves_hidden_pages_out_of_relations(client, sample):
+    """A withdrawn essay that cites or relates to a film is not shown on it."""
+    sample.withdrawn.films.add(sample.film)
+    sample.withdrawn.save()
+    assert sample.film.essays.filter(pk=sample.withdrawn.pk).exists()
+    film = _get(client, f"/api/v2/pages/{sample.film.pk}/")
+    assert [e["id"] for e in film["essays"]] == [sample.essay.pk]
+
+
+def test_tags_api_counts_visible_pages_per_type(client, sample):
+    """/api/v2/tags/ gives name, slug, description and counts per type,
+    counting visible pages only; tags only hidden pages carry are left out."""
+    data = _get(client, "/api/v2/tags/")
+    tags = {item["slug"]: item for item in data["items"]}
+    assert set(tags) == {"box-office", "science-fiction", "soft-power"}
+    assert tags["science-fiction"]["name"] == "Science fiction"
+    assert tags["science-fiction"]["description"] == "Stories of science."
+    assert tags["soft-power"]["counts"] == {
+        "film": 1,
+        "essay": 2,
+        "event": 0,
+        "total": 3,
+    }
+    assert (
+        tags["box-office"]["meta"]["html_url"] == "http://testserver/tags/box-office/"
+    )
+
+
+def test_tags_api_detail_and_filter_by_slug(client, sample):
+    """A tag has a detail view; ?slug= finds one tag."""
+    found = _get(client, "/api/v2/tags/", slug="box-office")
+    (item,) = found["items"]
+    detail = _get(client, f"/api/v2/tags/{item['id']}/")
+    assert detail["counts"]["total"] == 2
+    hidden = sample.tags.hidden.pk
+    assert client.get(f"/api/v2/tags/{hidden}/").status_code == 404
+
+
+def test_images_and_documents_endpoints_answer(client, db):
+    """The images and documents endpoints are there."""
+    assert _get(client, "/api/v2/images/")["meta"]["total_count"] == 0
+    assert _get(client, "/api/v2/documents/")["meta"]["total_count"] == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v2/pages/", "/api/v2/tags/", "/api/v2/images/", "/api/v2/documents/"]
+)
+def test_api_is_read_only(client, db, url):
+    """Writes are refused."""
+    for method in (client.post, client.put, client.patch, client.delete):
+        assert method(url, {}).status_code == 405
+
+
+BAD_PARAMETERS = [
+    ("/api/v2/pages/", {"type": "nope"}),
+    ("/api/v2/pages/", {"type": "auth.User"}),
+    ("/api/v2/pages/", {"type": "films.FilmPage,<script>"}),
+    ("/api/v2/pages/", {"limit": "abc"}),
+    ("/api/v2/pages/", {"limit": "-5"}),
+    ("/api/v2/pages/", {"offset": "-1"}),
+    ("/api/v2/pages/", {"offset": "x"}),
+    ("/api/v2/pages/", {"fields": "<script>alert(1)</script>"}),
+    ("/api/v2/pages/", {"fields": "nope"}),
+    ("/api/v2/pages/", {"order": "<b>"}),
+    ("/api/v2/pages/", {"child_of": "abc"}),
+    ("/api/v2/pages/", {"descendant_of": "-3"}),
+    ("/api/v2/pages/", {"nope": "1"}),
+    ("/api/v2/pages/", {"title": "\x00"}),
+    ("/api/v2/pages/", {"search": "x", "search_operator": "xor"}),
+    ("/api/v2/pages/", {"type": "films.FilmPage", "date": "not-a-date"}),
+    ("/api/v2/pages/", {"type": "films.FilmPage", "essays": "abc"}),
+    ("/api/v2/tags/", {"order": "counts"}),
+    ("/api/v2/tags/", {"id": "abc"}),
+    ("/api/v2/tags/", {"fields": "-"}),
+]
+
+
+def test_api_answers_bad_parameters_with_400_and_no_markup(client, sample):
+    """A bad parameter is a 400 with a message; no markup comes back as is."""
+    for url, params in BAD_PARAMETERS:
+        response = client.get(url, params)
+        assert response.status_code == 400, (url, params)
+        assert response.json()["message"], (url, params)
+        body = response.content.decode()
+        assert "<" not in body and ">" not in body, (url, params)
+
+
+def test_api_odd_values_never_give_a_500(client, sample):
+    """Searches with operators or markup and unknown sites are answered."""
+    for params in [
+        {"search": "<script>alert(1)</script>"},
+        {"search": '"unbalanced'},
+        {"search": "流浪"},
+        {"search": "!!!"},
+        {"site": "nope.example"},
+        {"html_path": "/../../etc/passwd"},
+    ]:
+        response = client.get("/api/v2/pages/", params)
+        assert response.status_code in (200, 400, 404), params
+        assert "<script>" not in response.content.decode(), params
+    assert client.get("/api/v2/pages/find/", {"id": "abc"}).status_code in (400, 404)
+
+
+def test_api_searches_across_types(client, sample):
+    """?search= finds pages of every type, and never hidden ones."""
+    data = _get(client, "/api/v2/pages/", search="wandering")
+    assert _titles(data) >= {"The Wandering Earth", sample.second_essay.title}
+    hidden = _get(client, "/api/v2/pages/", search=HIDDEN_WORD)
+    assert hidden["items"] == []
+
+
+def _query_count(client, url, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "films.FilmPage", "fields": "*"},
+        {"type": "essays.EssayPage", "fields": "*"},
+        {"type": "films.PolicyEventPage", "fields": "*"},
+        {"fields": "*"},
+    ],
+)
+def test_pages_api_listing_query_count_does_not_grow(client, sample, params):
+    """A listing with every field costs the same queries for 2 pages or 22."""
+    _query_count(client, "/api/v2/pages/", params)
+    small = _query_count(client, "/api/v2/pages/", params)
+    for _ in range(10):
+        f.make_film(sample.indexes["films"], tags=[sample.tags.sf])
+        f.make_essay(sample.indexes["essays"], films=[sample.film])
+        f.make_event(sample.indexes["timeline"], films=[sample.film])
+    assert _query_count(client, "/api/v2/pages/", params) == small <= 15

@@ -1,0 +1,143 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+from tests.wanderingsite.archive_data import HIDDEN_WORD, build_archive
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def sample(home_page):
+    return build_archive(home_page)
+
+
+def _feed(client, url) -> ET.Element:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content)  # noqa: S314 - the site's own feed
+
+
+def _entries(feed: ET.Element) -> list[dict]:
+    return [
+        {
+            "title": entry.findtext(f"{ATOM}title"),
+            "link": entry.find(f"{ATOM}link").get("href"),
+            "summary": entry.findtext(f"{ATOM}summary"),
+            "updated": entry.findtext(f"{ATOM}updated"),
+            "categories": [c.get("term") for c in entry.findall(f"{ATOM}category")],
+        }
+        for entry in feed.findall(f"{ATOM}entry")
+    ]
+
+
+def test_latest_feed_lists_films_essays_and_events_newest_first(client, sample):
+    """/feeds/latest/ is Atom with every visible film, essay and event, newest
+    first, each with an absolute link, a summary and its tags."""
+    entries = _entries(_feed(client, "/feeds/latest/"))
+    titles = [e["title"] for e in entries]
+    assert titles[0] == "Film bureau reorganised"
+    assert set(titles) == {
+        sample.film.title,
+        sample.sequel.title,
+        sample.essay.title,
+        sample.second_essay.title,
+        sample.event.title,
+        "Film bureau reorganised",
+    }
+    film = next(e for e in entries if e["title"] == "The Wandering Earth")
+    assert film["link"] == "http://testserver/films/the-wandering-earth/"
+    assert film["summary"] == sample.film.summary
+    assert film["categories"] == ["Box office", "Science fiction", "Soft power"]
+
+
+def test_latest_feed_never_includes_hidden_pages(client, sample):
+    """Drafts, withdrawn and private pages and unpublished edits stay out."""
+    body = client.get("/feeds/latest/").content.decode()
+    assert HIDDEN_WORD not in body
+    assert "Only hidden pages" not in body
+
+
+def test_tag_feed_lists_the_tags_visible_pages(client, sample):
+    """/tags/<slug>/feed/ holds the visible pages with that tag, all types."""
+    feed = _feed(client, "/tags/box-office/feed/")
+    assert feed.findtext(f"{ATOM}title").endswith("tagged “Box office”")
+    assert {e["title"] for e in _entries(feed)} == {
+        sample.film.title,
+        sample.event.title,
+    }
+
+
+def test_tag_feed_never_includes_hidden_pages(client, sample):
+    """A tag carried only by hidden pages gives an empty feed."""
+    feed = _feed(client, "/tags/only-hidden-pages/feed/")
+    assert _entries(feed) == []
+    assert HIDDEN_WORD not in client.get("/tags/soft-power/feed/").content.decode()
+
+
+@pytest.mark.parametrize("slug", ["nope", "..", "%00", "<script>", "流浪地球"])
+def test_tag_feed_of_an_unknown_tag_is_not_found(client, sample, slug):
+    """An unknown or malformed tag slug gives a 404."""
+    assert client.get(f"/tags/{slug}/feed/").status_code == 404
+
+
+def test_tag_feed_escapes_markup_in_tag_names(client, home_page):
+    """A tag name with markup is escaped in the feed, which still parses."""
+    indexes = f.archive_indexes(home_page)
+    tag = f.make_tag("<b>Bold</b> & more", slug="bold")
+    f.make_film(indexes["films"], title="A <i>film</i>", tags=[tag])
+    feed = _feed(client, "/tags/bold/feed/")
+    assert feed.findtext(f"{ATOM}title").endswith("“<b>Bold</b> & more”")
+    assert _entries(feed)[0]["title"] == "A <i>film</i>"
+
+
+def test_feed_links_announce_the_latest_feed_on_every_page(client, sample):
+    """Pages carry an autodiscovery link to /feeds/latest/."""
+    html = client.get("/films/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/atom+xml" '
+        'title="The Wandering Earth Archive: newest films, essays and events" '
+        'href="/feeds/latest/">'
+    ) in html
+
+
+def test_feed_links_announce_a_tags_feed_given_feed_tag(sample):
+    """With ``feed_tag`` in the context the include adds the tag's own feed."""
+    html = render_to_string(
+        "includes/feed_links.html",
+        {"feed_tag": sample.tags.money},
+        request=RequestFactory().get("/"),
+    )
+    assert 'href="/tags/box-office/feed/"' in html
+    assert "tagged “Box office”" in html
+
+
+def test_tag_page_announces_its_feed(client, sample):
+    """The tag page's head links the tag's feed."""
+    html = client.get("/tags/box-office/").content.decode()
+    assert 'type="application/atom+xml"' in html
+    assert 'href="/tags/box-office/feed/"' in html
+
+
+@pytest.mark.parametrize("url", ["/feeds/latest/", "/tags/science-fiction/feed/"])
+def test_feed_query_count_does_not_grow(client, sample, url):
+    """A feed costs the same few queries however many pages it could hold."""
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count()
+    small = count()
+    for _ in range(12):
+        f.make_film(sample.indexes["films"], tags=[sample.tags.sf])
+        f.make_essay(sample.indexes["essays"], tags=[sample.tags.sf])
+        f.make_event(sample.indexes["timeline"], tags=[sample.tags.sf])
+    assert count() == small <= 15
