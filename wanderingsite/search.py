@@ -448,38 +448,53 @@ def _excerpt(text: str, at: int) -> str:
     return f"{before}{text[start:end].strip()}{after}"
 
 
-def _page_texts(page: Page) -> list[str]:
-    texts = [page.summary]
+def _page_texts(page: Page) -> list[tuple[str, bool]]:
+    """The page's passages, each flagged True for prose, False for a label."""
+    prose = [page.summary]
+    labels = []
     if isinstance(page, FilmPage):
-        texts += [html_to_text(page.synopsis), page.based_on, page.other_titles]
+        prose.append(html_to_text(page.synopsis))
+        labels += [page.based_on, page.other_titles]
     else:
-        texts += [block_text(block) for block in page.body]
+        prose += [block_text(block) for block in page.body]
     if isinstance(page, EssayPage):
-        texts += [page.publication, page.publication_note]
-    return [" ".join(t.split()) for t in texts if t and t.strip()]
+        labels += [page.publication, page.publication_note]
+    return [
+        (" ".join(text.split()), is_prose)
+        for texts, is_prose in ((prose, True), (labels, False))
+        for text in texts
+        if text and text.strip()
+    ]
 
 
-def _best_window(text: str, pattern: re.Pattern) -> tuple[int, int]:
-    """(distinct terms, offset) of the stretch of ``text`` richest in terms."""
+def _window(text: str, pattern: re.Pattern, known=frozenset()) -> tuple[int, int]:
+    """(terms, offset) of the stretch of ``text`` richest in terms not ``known``."""
     matches = list(pattern.finditer(text))
     reach = SNIPPET_LENGTH * 2 // 3
     best = (0, 0)
     for i, first in enumerate(matches):
         terms = {m.lastgroup for m in matches[i:] if m.start() < first.start() + reach}
-        best = max(best, (len(terms), -first.start()))
+        best = max(best, (len(terms - known), -first.start()))
     return best[0], -best[1]
 
 
 def snippet(page: Page, pattern: re.Pattern | None) -> SafeString:
-    """The passage of ``page`` that holds the most terms, terms marked."""
+    """The passage of ``page`` richest in the terms, terms marked.
+
+    A label (other titles, the source work, the publication) is chosen only
+    for terms the result's title does not already show.
+    """
     texts = _page_texts(page)
     if not texts:
         return mark_safe("")  # noqa: S308 - an empty literal
-    best_text, best_terms, best_at = texts[0], 0, 0
-    for text in texts if pattern else ():
-        terms, at = _best_window(text, pattern)
-        if terms > best_terms:
-            best_text, best_terms, best_at = text, terms, at
+    best_text, best_terms, best_at = texts[0][0], 0, 0
+    if pattern is not None:
+        shown = f"{page.title}\n{getattr(page, 'original_title', '')}"
+        in_title = frozenset(m.lastgroup for m in pattern.finditer(shown))
+        for text, is_prose in texts:
+            terms, at = _window(text, pattern, frozenset() if is_prose else in_title)
+            if terms > best_terms:
+                best_text, best_terms, best_at = text, terms, at
     return highlight(_excerpt(best_text, best_at), pattern)
 
 
