@@ -13,6 +13,7 @@ from wanderingsite.quotes import block_text
 pytestmark = pytest.mark.e2e
 
 TITLE = "Notes on a moving planet"
+SLUG = "notes-on-a-moving-planet"
 PARAGRAPH = "The planet moves, and its audience follows it home."
 
 
@@ -32,6 +33,11 @@ def _write_essay(page, site):
     index = EssayIndexPage.objects.get()
     page.goto(f"{site.url}/admin/pages/add/essays/essaypage/{index.pk}/")
     page.get_by_role("textbox", name=re.compile("^Title")).fill(TITLE)
+    # The slug follows the title only once the title field has been left, which
+    # can lag behind a fast test on a busy machine: set it as an editor would.
+    page.get_by_role("tab", name=re.compile("^Promote")).click()
+    page.get_by_role("textbox", name=re.compile("^Slug")).fill(SLUG)
+    page.get_by_role("tab", name=re.compile("^Content")).click()
     page.get_by_role("textbox", name=re.compile("^Publication")).first.fill(
         "Archive Notes"
     )
