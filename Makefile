@@ -26,8 +26,8 @@ install-test: $(VENV)/.installed-test
 	@test -f $(AXE_DIR)/node_modules/axe-core/axe.min.js || \
 	  npm install --silent --no-audit --no-fund --prefix $(AXE_DIR) axe-core@4.11.4
 	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "Chromium is missing: apt-get install chromium (browser tests will fail)"; fi; }
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei; \
+	  else echo "Chromium is missing: apt-get install chromium fonts-wqy-zenhei"; fi; }
 
 load: install
 	$(BIN)/python manage.py migrate --no-input
