@@ -130,7 +130,11 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
-WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Review is one step and editors cannot edit a page while it is in review, so
+# approving publishes the page as it stands. With re-approval on, the edit
+# screen's Approve re-saves any draft that adds a credit or a cited fact as a
+# new revision, and the review restarts instead of publishing.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 # Avatars without a third-party request from every admin page.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
