@@ -110,7 +110,7 @@ def test_editorial_editor_writes_cites_and_moderator_approves(
     expect(page.get_by_role("link", name=TITLE).first).to_be_visible()
     screenshot("editorial-moderator-dashboard")
     page.goto(f"{site.url}/admin/pages/{essay.pk}/edit/")
-    _more_actions(page, "^Approve$")
+    _more_actions(page, "^Approve and publish$")
     expect(page).to_have_url(re.compile(rf"/admin/pages/{essay.get_parent().pk}/$"))
     essay.refresh_from_db()
     assert essay.live
