@@ -14,7 +14,7 @@ from wanderingsite.search import search_view
 
 urlpatterns = [
     path("tags/", views.tag_index, name="tag_index"),
-    path("tags/<slug:slug>/", views.tag_page, name="tag_page"),
+    path("tags/<str:slug>/", views.tag_page, name="tag_page"),
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
     path("search/", search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),

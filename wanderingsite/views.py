@@ -1,11 +1,15 @@
 """The tag pages: every tag with its counts, and one tag across all types."""
 
+import re
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .selectors import tag_counts, tag_detail
 from .templatetags.archive_tags import site_root_url
+
+TAG_SLUG = re.compile(r"[-\w]{1,100}")
 
 
 def _home_crumb() -> dict:
@@ -35,7 +39,9 @@ def tag_index(request):
 
 
 def tag_page(request, slug: str):
-    detail = tag_detail(slug=slug)
+    # Slugs may be Chinese or accented (taggit keeps unicode), so the URL takes
+    # any segment; what no slug could be is refused before the database sees it.
+    detail = tag_detail(slug=slug) if TAG_SLUG.fullmatch(slug) else None
     if detail is None:
         # Raised, not rendered, so that the redirects middleware still sees a
         # 404 and can send a renamed or merged tag's old address on.
