@@ -27,6 +27,8 @@ from .search import SEARCH_TYPES, clean_query, query_terms
 from .serializers import RelatedRowsField
 from .visibility import visible_q
 
+MAX_OFFSET = 2**31 - 1
+
 
 class EscapingJSONRenderer(JSONRenderer):
     """JSON with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc.
@@ -89,6 +91,14 @@ class HardenedAPIMixin:
                 raise BadRequestError(
                     "query parameters may not contain null characters"
                 )
+        # Wagtail checks only that the offset is a number; one past what the
+        # database's integers hold fails in the query itself.
+        try:
+            offset = int(request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0  # Wagtail's pagination answers this one
+        if offset > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
 
     def filter_queryset(self, queryset):
         # Field filters hand values straight to the ORM (?date=x, ?essays=x).
@@ -148,7 +158,11 @@ class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
         # the search backend behind ?search= accepts only indexed filters.)
         # Built once per request: each build reads the view restrictions.
         if not hasattr(self, "_base_queryset"):
-            self._base_queryset = super().get_base_queryset().public()
+            try:
+                self._base_queryset = super().get_base_queryset().public()
+            except (ValueError, ValidationError) as e:
+                # ?site=host:port with a port that is not a number
+                raise BadRequestError("site must be a host name or host:port") from e
         return self._base_queryset
 
 

@@ -1,5 +1,4 @@
-"""Public surfaces under odd input and unusual data: tags whose slugs are not
-ASCII, API parameters the database cannot hold."""
+"""Public surfaces under odd input and unusual data."""
 
 import pytest
 
