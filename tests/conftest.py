@@ -1,12 +1,18 @@
-import io
+import copy
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from essays.models import EssayIndexPage
 from films.models import FilmIndexPage, TimelinePage
+from tests import sample_archive as sample
+from tests.archive_fixtures import FIXTURES, load_archive
+from tests.factories import make_film, make_tag
+from tests.module_scope import default_home, rolled_back
+from tests.wanderingsite.editorial_helpers import small_archive
 from wanderingsite.models import HomePage
 
 
@@ -17,7 +23,18 @@ def root_page(db):
 
 @pytest.fixture
 def home_page(db) -> HomePage:
-    return Site.objects.get(is_default_site=True).root_page.specific
+    return default_home()
+
+
+def _loaded(output: str) -> SimpleNamespace:
+    home = default_home()
+    return SimpleNamespace(
+        home=home,
+        films=FilmIndexPage.objects.child_of(home).get(),
+        essays=EssayIndexPage.objects.child_of(home).get(),
+        timeline=TimelinePage.objects.child_of(home).get(),
+        output=output,
+    )
 
 
 @pytest.fixture
@@ -25,15 +42,75 @@ def archive(db) -> SimpleNamespace:
     """The real archive, loaded from fixtures/ by ``load_archive`` as ``make run`` does.
 
     Gives ``home``, the index pages ``films``, ``essays`` and ``timeline``, and
-    ``output`` (what the command printed).
+    ``output`` (what the command printed). Loaded afresh for each test (some
+    seconds on PostgreSQL): ``loaded_archive`` loads it once per module.
     """
-    output = io.StringIO()
-    call_command("load_archive", stdout=output)
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    return SimpleNamespace(
-        home=home,
-        films=FilmIndexPage.objects.child_of(home).get(),
-        essays=EssayIndexPage.objects.child_of(home).get(),
-        timeline=TimelinePage.objects.child_of(home).get(),
-        output=output.getvalue(),
-    )
+    return _loaded(load_archive())
+
+
+@pytest.fixture(scope="module")
+def loaded_archive_once(django_db_setup, django_db_blocker) -> str:
+    """The real archive loaded once for a test module, rolled back after it.
+
+    From the first test that asks for it to the end of the module, every test
+    sees it, asked for or not: a test that needs an archive not yet loaded
+    belongs in another module.
+    """
+    with rolled_back(django_db_blocker):
+        yield load_archive()
+
+
+@pytest.fixture
+def loaded_archive(loaded_archive_once, db) -> SimpleNamespace:
+    """What ``archive`` gives, from the module's one load.
+
+    Each test runs in a savepoint of its own inside the module's transaction, so
+    what a test changes (a reload, an editor's revision) is undone after it.
+    """
+    return _loaded(loaded_archive_once)
+
+
+@pytest.fixture(scope="module")
+def sample_archive_once(django_db_setup, django_db_blocker) -> SimpleNamespace:
+    """tests/sample_archive.py's archive, built once for a test module and rolled
+    back after it; as with ``loaded_archive_once``, the rest of the module sees it."""
+    with rolled_back(django_db_blocker):
+        yield sample.build_archive(default_home())
+
+
+@pytest.fixture
+def sample_archive(sample_archive_once, db) -> SimpleNamespace:
+    """The sample archive, each test in a savepoint of its own.
+
+    The pages and tags are deep copies made for the test, as Django's
+    ``setUpTestData`` gives them, so a test that changes one in memory
+    (``unpublish()``, a new date) leaves the next test the database's state.
+    """
+    return copy.deepcopy(sample_archive_once)
+
+
+@pytest.fixture(scope="module")
+def editorial_archive_once(django_db_setup, django_db_blocker) -> dict:
+    """A live film, event and essay to edit (editorial_helpers.small_archive),
+    tagged "Soft power" (``tag``) and "Cultural confidence", and a ``draft``
+    film: built once for a test module, rolled back after it."""
+    with rolled_back(django_db_blocker):
+        tags = [make_tag("Soft power"), make_tag("Cultural confidence")]
+        archive = small_archive(default_home(), tags=tags)
+        archive["tag"] = tags[0]
+        archive["draft"] = make_film(archive["indexes"]["films"], live=False)
+        yield archive
+
+
+@pytest.fixture
+def editorial_archive(editorial_archive_once, db) -> dict:
+    """The editorial archive, each test in a savepoint, its pages fresh copies."""
+    return copy.deepcopy(editorial_archive_once)
+
+
+@pytest.fixture
+def fixtures_copy(tmp_path) -> Path:
+    """A copy of fixtures/ to break or change."""
+    target = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, target)
+    return target

@@ -1,4 +1,4 @@
-"""Reading rendered pages in tests: JSON-LD, meta tags, text."""
+"""Reading rendered pages in tests: JSON-LD, meta tags, the main region, text."""
 
 import html
 import json
@@ -23,6 +23,12 @@ def meta(response, attribute: str, name: str) -> str | None:
         pattern = rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)"'
         found = re.search(pattern, page)
     return html.unescape(found.group(1)) if found else None
+
+
+def main(response) -> str:
+    """The page's ``<main>`` element, as markup."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def words(markup: str) -> str:

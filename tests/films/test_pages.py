@@ -6,36 +6,18 @@ import re
 import pytest
 
 from tests import factories as f
-from tests.page_helpers import json_ld, meta, text, words
-from tests.pages_data import built_once
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker) as archive:
-        yield archive
-
-
-@pytest.fixture
-def archive(built, db):
-    return built
-
-
-def _main(response) -> str:
-    html = response.content.decode()
-    return html[html.index("<main") : html.index("</main>")]
-
+from tests.page_helpers import json_ld, main, meta, text, words
 
 # Film page
 
 
-def test_film_page_marks_the_original_title_with_its_language(archive, client):
+def test_film_page_marks_the_original_title_with_its_language(sample_archive, client):
     """The Chinese title stands in a span marked lang="zh"."""
     response = client.get("/films/the-wandering-earth/")
     assert '<span lang="zh">流浪地球</span>' in response.content.decode()
 
 
-def test_film_page_shows_the_release_date_at_its_precision(archive, client):
+def test_film_page_shows_the_release_date_at_its_precision(sample_archive, client):
     """A day-precise date reads '5 February 2019', a month-precise 'January 2023'."""
     day = client.get("/films/the-wandering-earth/").content.decode()
     month = client.get("/films/the-wandering-earth-ii/").content.decode()
@@ -43,22 +25,22 @@ def test_film_page_shows_the_release_date_at_its_precision(archive, client):
     assert '<time datetime="2023-01">January 2023</time>' in month
 
 
-def test_film_page_says_when_the_release_date_is_not_recorded(archive, client):
+def test_film_page_says_when_the_release_date_is_not_recorded(sample_archive, client):
     """A film without a date says so instead of inventing one."""
     response = client.get("/films/interstellar/")
-    assert "Not recorded" in _main(response)
-    assert "<time" not in _main(response)
+    assert "Not recorded" in main(response)
+    assert "<time" not in main(response)
 
 
-def test_film_page_lists_credits_with_characters(archive, client):
+def test_film_page_lists_credits_with_characters(sample_archive, client):
     """Director and cast appear, the actor with the character played."""
-    main = text(client.get("/films/the-wandering-earth/"))
-    assert "Director Frant Gwo 郭帆" in main
-    assert "Wu Jing 吴京 as Liu Peiqiang" in main
-    assert "Based on A novella by Liu Cixin" in main
+    page = text(client.get("/films/the-wandering-earth/"))
+    assert "Director Frant Gwo 郭帆" in page
+    assert "Wu Jing 吴京 as Liu Peiqiang" in page
+    assert "Based on A novella by Liu Cixin" in page
 
 
-def test_film_page_shows_disagreeing_grosses_side_by_side(archive, client):
+def test_film_page_shows_disagreeing_grosses_side_by_side(sample_archive, client):
     """Both domestic grosses stand in one row group, each linked to its passage."""
     html = client.get("/films/the-wandering-earth/").content.decode()
     group = re.search(r'<tbody class="box-office__disagree">(.*?)</tbody>', html, re.S)
@@ -71,18 +53,18 @@ def test_film_page_shows_disagreeing_grosses_side_by_side(archive, client):
     assert "Sources disagree" in rows
 
 
-def test_film_page_links_each_cited_fact_to_its_passage(archive, client):
+def test_film_page_links_each_cited_fact_to_its_passage(sample_archive, client):
     """Facts are grouped by topic and link to /essays/<slug>/#<anchor>."""
-    html = _main(client.get("/films/the-wandering-earth/"))
+    html = main(client.get("/films/the-wandering-earth/"))
     facts = html[html.index('id="facts-heading"') :]
     assert "<h3>Production</h3>" in facts
     assert "Directed by Frant Gwo" in facts
     assert '<a href="/essays/how-china/#p1">Read the passage' in facts
 
 
-def test_film_page_lists_the_essays_and_events_about_it(archive, client):
+def test_film_page_lists_the_essays_and_events_about_it(sample_archive, client):
     """The film shows the essays that discuss it and the events related to it."""
-    html = _main(client.get("/films/the-wandering-earth/"))
+    html = main(client.get("/films/the-wandering-earth/"))
     discussed = html[
         html.index('id="essays-heading"') : html.index('id="events-heading"')
     ]
@@ -94,12 +76,12 @@ def test_film_page_lists_the_essays_and_events_about_it(archive, client):
     )
 
 
-def test_film_page_describes_itself_as_a_movie(archive, client):
+def test_film_page_describes_itself_as_a_movie(sample_archive, client):
     """JSON-LD says Movie, with both titles, date, director and cast."""
     data = json_ld(client.get("/films/the-wandering-earth/"))
     assert data["@type"] == "Movie"
     assert data["name"] == "The Wandering Earth"
-    assert data["alternateName"] == ["流浪地球"]
+    assert data["alternateName"] == ["流浪地球", "Liulang Diqiu"]
     assert data["datePublished"] == "2019-02-05"
     assert data["director"] == [
         {"@type": "Person", "name": "Frant Gwo", "alternateName": "郭帆"}
@@ -108,12 +90,14 @@ def test_film_page_describes_itself_as_a_movie(archive, client):
     assert data["url"].endswith("/films/the-wandering-earth/")
 
 
-def test_film_page_has_canonical_description_opengraph_and_breadcrumbs(archive, client):
+def test_film_page_has_canonical_description_opengraph_and_breadcrumbs(
+    sample_archive, client
+):
     """Canonical URL, description, OpenGraph and a breadcrumb trail are present."""
     response = client.get("/films/the-wandering-earth/")
     canonical = meta(response, "link", "canonical")
     assert canonical.endswith("/films/the-wandering-earth/")
-    assert meta(response, "name", "description") == archive.film.summary
+    assert meta(response, "name", "description") == sample_archive.film.summary
     assert meta(response, "property", "og:type") == "video.movie"
     assert meta(response, "property", "og:url") == canonical
     html = response.content.decode()
@@ -127,9 +111,9 @@ def test_film_page_has_canonical_description_opengraph_and_breadcrumbs(archive, 
     assert '<span aria-current="page">The Wandering Earth</span>' in crumbs
 
 
-def test_film_page_json_ld_cannot_close_its_script(archive, client):
+def test_film_page_json_ld_cannot_close_its_script(sample_archive, client):
     """Markup in a title is escaped inside JSON-LD, never closing the script."""
-    f.make_film(archive.films, title="Evil </script><b>bold</b>", slug="evil")
+    f.make_film(sample_archive.films, title="Evil </script><b>bold</b>", slug="evil")
     html = client.get("/films/evil/").content.decode()
     assert "</script><b>" not in html
     assert "\\u003C/script\\u003E\\u003Cb\\u003Ebold" in html
@@ -138,28 +122,28 @@ def test_film_page_json_ld_cannot_close_its_script(archive, client):
 # Film index
 
 
-def test_film_index_lists_visible_films_newest_first(archive, client):
+def test_film_index_lists_visible_films_newest_first(sample_archive, client):
     """Dated films come newest first, undated ones last."""
-    main = _main(client.get("/films/"))
+    listing = main(client.get("/films/"))
     order = [
-        main.index(f'href="/films/{slug}/"')
+        listing.index(f'href="/films/{slug}/"')
         for slug in ("the-wandering-earth-ii", "the-wandering-earth", "interstellar")
     ]
     assert order == sorted(order)
 
 
-def test_film_index_filters_by_tag_and_year(archive, client):
+def test_film_index_filters_by_tag_and_year(sample_archive, client):
     """?tag= and ?year= narrow the list, and the heading says how."""
-    by_tag = _main(client.get("/films/?tag=box-office"))
+    by_tag = main(client.get("/films/?tag=box-office"))
     assert 'href="/films/the-wandering-earth/"' in by_tag
     assert 'href="/films/the-wandering-earth-ii/"' not in by_tag
     assert "1 film tagged “Box office”" in words(by_tag)
-    by_year = _main(client.get("/films/?year=2023"))
+    by_year = main(client.get("/films/?year=2023"))
     assert 'href="/films/the-wandering-earth-ii/"' in by_year
     assert 'href="/films/the-wandering-earth/"' not in by_year
 
 
-def test_film_index_keeps_filtered_pages_out_of_search_engines(archive, client):
+def test_film_index_keeps_filtered_pages_out_of_search_engines(sample_archive, client):
     """A filtered listing is noindex; the plain one is not."""
     assert meta(client.get("/films/?tag=box-office"), "name", "robots") == (
         "noindex, follow"
@@ -180,33 +164,35 @@ def test_film_index_keeps_filtered_pages_out_of_search_engines(archive, client):
         "?tag=%22%3E%3Cimg%20src=x%3E&year=%3Cb%3E",
     ],
 )
-def test_film_index_survives_odd_query_strings(archive, client, query):
+def test_film_index_survives_odd_query_strings(sample_archive, client, query):
     """Odd values give a page, never an error, and are never echoed back as markup."""
     response = client.get(f"/films/{query}")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<script>alert" not in html
     assert "<img src=x>" not in html
-    assert "<b>" not in _main(response)
+    assert "<b>" not in main(response)
 
 
-def test_film_index_paginates_and_keeps_filters_in_page_links(archive, client):
+def test_film_index_paginates_and_keeps_filters_in_page_links(sample_archive, client):
     """Thirteen tagged films make two pages; 'Next' keeps the tag."""
     for n in range(12):
         f.make_film(
-            archive.films, tags=[archive.tags.money], date=datetime.date(2000, 1, n + 1)
+            sample_archive.films,
+            tags=[sample_archive.tags.money],
+            date=datetime.date(2000, 1, n + 1),
         )
     first = client.get("/films/?tag=box-office")
     assert 'href="?tag=box-office&amp;page=2" rel="next"' in first.content.decode()
     second = client.get("/films/?tag=box-office&page=2")
     assert "Page 2 of 2" in text(second)
-    assert len(re.findall(r'class="card card--film"', _main(second))) == 1
+    assert len(re.findall(r'class="card card--film"', main(second))) == 1
 
 
-def test_film_index_canonical_keeps_the_page_number_only(archive, client):
+def test_film_index_canonical_keeps_the_page_number_only(sample_archive, client):
     """Page 2's canonical URL names page 2; filters never enter it."""
     for _ in range(12):
-        f.make_film(archive.films)
+        f.make_film(sample_archive.films)
     assert meta(client.get("/films/?page=2"), "link", "canonical").endswith(
         "/films/?page=2"
     )
@@ -218,12 +204,14 @@ def test_film_index_canonical_keeps_the_page_number_only(archive, client):
 # Timeline
 
 
-def test_timeline_shows_events_and_releases_oldest_first_by_year(archive, client):
+def test_timeline_shows_events_and_releases_oldest_first_by_year(
+    sample_archive, client
+):
     """Years run oldest first; each entry shows its date at its precision."""
-    main = _main(client.get("/timeline/"))
-    years = [int(y) for y in re.findall(r'<h2 id="year-(\d+)"', main)]
+    listing = main(client.get("/timeline/"))
+    years = [int(y) for y in re.findall(r'<h2 id="year-(\d+)"', listing)]
     assert years == sorted(years) == [2013, 2018, 2019, 2023]
-    entries = words(main)
+    entries = words(listing)
     positions = [
         entries.index(s)
         for s in (
@@ -237,28 +225,28 @@ def test_timeline_shows_events_and_releases_oldest_first_by_year(archive, client
     assert positions == sorted(positions)
 
 
-def test_timeline_shows_how_a_relative_date_was_worked_out(archive, client):
+def test_timeline_shows_how_a_relative_date_was_worked_out(sample_archive, client):
     """An event's date note appears beside it."""
     assert "'Earlier this month', in an essay of 13 March 2019." in text(
         client.get("/timeline/")
     )
 
 
-def test_timeline_leaves_out_undated_films(archive, client):
+def test_timeline_leaves_out_undated_films(sample_archive, client):
     """A film without a release date is not placed on the timeline."""
-    assert "/films/interstellar/" not in _main(client.get("/timeline/"))
+    assert "/films/interstellar/" not in main(client.get("/timeline/"))
 
 
-def test_timeline_filters_by_kind_and_tag(archive, client):
+def test_timeline_filters_by_kind_and_tag(sample_archive, client):
     """?kind=release keeps only films; ?kind=plan only plans; ?tag= narrows both."""
-    releases = _main(client.get("/timeline/?kind=release"))
+    releases = main(client.get("/timeline/?kind=release"))
     assert "/films/the-wandering-earth/" in releases
     assert "/timeline/" + "strong-film-power/" not in releases
-    plans = _main(client.get("/timeline/?kind=plan"))
+    plans = main(client.get("/timeline/?kind=plan"))
     assert "/timeline/strong-film-power/" in plans
     assert "/timeline/regulators-merged/" not in plans
     assert "/films/" not in plans
-    tagged = _main(client.get("/timeline/?tag=film-policy"))
+    tagged = main(client.get("/timeline/?tag=film-policy"))
     assert "/timeline/regulators-merged/" in tagged
     assert "/films/the-wandering-earth/" not in tagged
 
@@ -266,17 +254,17 @@ def test_timeline_filters_by_kind_and_tag(archive, client):
 @pytest.mark.parametrize(
     "query", ["?kind=%3Cscript%3E", "?kind=&tag=", "?tag=nope", "?kind=x&tag=%00"]
 )
-def test_timeline_survives_odd_query_strings(archive, client, query):
+def test_timeline_survives_odd_query_strings(sample_archive, client, query):
     """Unknown kinds and tags give the page, never an error or echoed markup."""
     response = client.get(f"/timeline/{query}")
     assert response.status_code == 200
-    assert "<script>" not in _main(response)
+    assert "<script>" not in main(response)
 
 
 # Policy event page
 
 
-def test_event_page_shows_date_note_kind_and_actors(archive, client):
+def test_event_page_shows_date_note_kind_and_actors(sample_archive, client):
     """The event gives its date at precision, how it was worked out, kind and actors."""
     page = text(client.get("/timeline/strong-film-power/"))
     assert "When March 2019 (month only) 'Earlier this month', in an essay" in page
@@ -284,16 +272,16 @@ def test_event_page_shows_date_note_kind_and_actors(archive, client):
     assert "Wang Xiaohui 王晓晖 — laid out the plan" in page
 
 
-def test_event_page_links_citations_films_and_essays(archive, client):
+def test_event_page_links_citations_films_and_essays(sample_archive, client):
     """Cited facts link to their passage; related films and essays are listed."""
-    html = _main(client.get("/timeline/strong-film-power/"))
+    html = main(client.get("/timeline/strong-film-power/"))
     assert '<a href="/essays/how-china/#p3">Read the passage' in html
     assert 'href="/films/the-wandering-earth/"' in html
     essays = html[html.index('id="essays-heading"') :]
     assert 'href="/essays/how-china/"' in essays
 
 
-def test_event_page_describes_itself_as_an_event(archive, client):
+def test_event_page_describes_itself_as_an_event(sample_archive, client):
     """JSON-LD says Event, with the start date cut to its precision."""
     data = json_ld(client.get("/timeline/strong-film-power/"))
     assert data["@type"] == "Event"

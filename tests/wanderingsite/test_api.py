@@ -5,12 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
-from tests.wanderingsite.archive_data import HIDDEN_WORD, build_archive
-
-
-@pytest.fixture
-def sample(home_page):
-    return build_archive(home_page)
+from tests.sample_archive import HIDDEN, HIDDEN_STATES
 
 
 def _get(client, url, **params):
@@ -23,22 +18,29 @@ def _titles(data) -> set[str]:
     return {item["title"] for item in data["items"]}
 
 
-def test_pages_api_filters_by_our_page_labels(client, sample):
+def test_pages_api_filters_by_our_page_labels(client, sample_archive):
     """?type=films.FilmPage, essays.EssayPage and films.PolicyEventPage work."""
     assert _titles(_get(client, "/api/v2/pages/", type="films.FilmPage")) == {
         "The Wandering Earth",
         "The Wandering Earth II",
+        "Interstellar",
     }
     essays = _get(client, "/api/v2/pages/", type="essays.EssayPage")
-    assert _titles(essays) == {sample.essay.title, sample.second_essay.title}
+    assert _titles(essays) == {"How China is using science fiction", "Planet in peril"}
     events = _get(client, "/api/v2/pages/", type="films.PolicyEventPage")
-    assert _titles(events) == {sample.event.title, "Film bureau reorganised"}
+    assert _titles(events) == {
+        "Media regulators merged",
+        "Regulation under cabinet control",
+        "A strong film power plan",
+    }
 
 
-def test_pages_api_film_detail_has_dates_tags_relations_and_citations(client, sample):
+def test_pages_api_film_detail_has_dates_tags_relations_and_citations(
+    client, sample_archive
+):
     """A film shows its date with precision, tags, related pages as id, title
     and URL, and citations linking to the essay paragraph."""
-    film = _get(client, f"/api/v2/pages/{sample.film.pk}/")
+    film = _get(client, f"/api/v2/pages/{sample_archive.film.pk}/")
     assert film["meta"]["type"] == "films.FilmPage"
     assert film["original_title"] == "流浪地球"
     assert (film["date"], film["date_precision"], film["date_display"]) == (
@@ -51,84 +53,97 @@ def test_pages_api_film_detail_has_dates_tags_relations_and_citations(client, sa
         {"name": "Science fiction", "slug": "science-fiction"},
         {"name": "Soft power", "slug": "soft-power"},
     ]
-    essay_url = sample.essay.get_full_url()
+    kokas, world = sample_archive.kokas_essay, sample_archive.world_essay
+    essay_url = kokas.get_full_url()
     assert film["essays"] == [
-        {"id": sample.essay.pk, "title": sample.essay.title, "url": essay_url}
+        {"id": kokas.pk, "title": kokas.title, "url": essay_url},
+        {"id": world.pk, "title": world.title, "url": world.get_full_url()},
     ]
-    assert [e["title"] for e in film["events"]] == [sample.event.title]
-    (citation,) = film["citations"]
-    assert citation["claim"] == "It earned over $600 million in China."
-    assert citation["quote"] == "earned over $600 million at home"
-    assert citation["essay"]["id"] == sample.essay.pk
+    assert [e["title"] for e in film["events"]] == [sample_archive.plan.title]
+    # Facts whose only source is hidden keep their claim but name no source.
+    cited = [c for c in film["citations"] if c["essay"] is not None]
+    unsourced = [c for c in film["citations"] if c["essay"] is None]
+    (citation,) = cited
+    assert citation["claim"] == "Directed by Frant Gwo"
+    assert citation["quote"] == "directed by Frant Gwo"
+    assert citation["essay"]["id"] == kokas.pk
     assert citation["url"] == f"{essay_url}#p1"
+    assert len(unsourced) == len(HIDDEN_STATES)
+    assert all(c["url"] is None for c in unsourced)
     credits = {(c["person"]["name"], c["role"]) for c in film["credits"]}
     assert credits == {("Frant Gwo", "director"), ("Wu Jing", "cast")}
 
 
-def test_pages_api_event_and_essay_dates_keep_their_precision(client, sample):
+def test_pages_api_event_and_essay_dates_keep_their_precision(client, sample_archive):
     """An event dated to the month says so; essays give the same date fields."""
-    event = _get(client, f"/api/v2/pages/{sample.event.pk}/")
+    event = _get(client, f"/api/v2/pages/{sample_archive.plan.pk}/")
     assert (event["date"], event["date_precision"], event["date_display"]) == (
-        "2012-02-01",
+        "2019-03-01",
         "month",
-        "February 2012",
+        "March 2019",
     )
-    assert [f["title"] for f in event["films"]] == [sample.film.title]
-    essay = _get(client, f"/api/v2/pages/{sample.essay.pk}/")
+    assert [f["title"] for f in event["films"]] == [sample_archive.film.title]
+    essay = _get(client, f"/api/v2/pages/{sample_archive.kokas_essay.pk}/")
     assert (essay["date"], essay["date_precision"], essay["date_display"]) == (
         "2019-03-13",
         "day",
         "13 March 2019",
     )
     assert essay["authors"][0]["person"]["name"] == "Aynne Kokas"
-    assert [f["title"] for f in essay["films"]] == [sample.film.title]
+    assert [f["title"] for f in essay["films"]] == [sample_archive.film.title]
 
 
-def test_pages_api_never_lists_hidden_pages(client, sample):
+def test_pages_api_never_lists_hidden_pages(client, sample_archive):
     """Drafts, withdrawn and private pages are in no listing and have no detail."""
     listing = client.get("/api/v2/pages/", {"limit": 100}).content.decode()
-    assert HIDDEN_WORD not in listing
-    for page in sample.hidden:
+    assert HIDDEN not in listing
+    for page in sample_archive.hidden:
         assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404
 
 
-def test_pages_api_shows_the_live_version_not_the_draft(client, sample):
+def test_pages_api_shows_the_live_version_not_the_draft(client, sample_archive):
     """A live page with a newer unpublished draft shows its published words."""
-    data = _get(client, f"/api/v2/pages/{sample.edited.pk}/")
-    assert data["title"] == "Film bureau reorganised"
-    assert HIDDEN_WORD not in json.dumps(data)
+    data = _get(client, f"/api/v2/pages/{sample_archive.cabinet.pk}/")
+    assert data["title"] == "Regulation under cabinet control"
+    assert HIDDEN not in json.dumps(data)
 
 
 def test_pages_api_keeps_private_pages_private_for_signed_in_users(
-    client, sample, django_user_model
+    client, sample_archive, django_user_model
 ):
     """Signed in or not, a private page is not in the API."""
     user = django_user_model.objects.create_user("reader", password="x" * 12)
     client.force_login(user)
-    assert client.get(f"/api/v2/pages/{sample.private.pk}/").status_code == 404
+    hidden = sample_archive.hidden
+    for page in (hidden.private_film, hidden.private_event, hidden.private_essay):
+        assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404
 
 
-def test_pages_api_leaves_hidden_pages_out_of_relations(client, sample):
-    """A withdrawn essay that cites or relates to a film is not shown on it."""
-    sample.withdrawn.films.add(sample.film)
-    sample.withdrawn.save()
-    assert sample.film.essays.filter(pk=sample.withdrawn.pk).exists()
-    film = _get(client, f"/api/v2/pages/{sample.film.pk}/")
-    assert [e["id"] for e in film["essays"]] == [sample.essay.pk]
+def test_pages_api_leaves_hidden_pages_out_of_relations(client, sample_archive):
+    """A draft, withdrawn or private essay that relates to a film is not shown on it."""
+    hidden = sample_archive.hidden
+    hidden_essays = [hidden.draft_essay, hidden.withdrawn_essay, hidden.private_essay]
+    related = sample_archive.film.essays.filter(pk__in=[e.pk for e in hidden_essays])
+    assert related.count() == len(hidden_essays)
+    film = _get(client, f"/api/v2/pages/{sample_archive.film.pk}/")
+    assert [e["id"] for e in film["essays"]] == [
+        sample_archive.kokas_essay.pk,
+        sample_archive.world_essay.pk,
+    ]
 
 
-def test_tags_api_counts_visible_pages_per_type(client, sample):
+def test_tags_api_counts_visible_pages_per_type(client, sample_archive):
     """/api/v2/tags/ gives name, slug, description and counts per type,
     counting visible pages only; tags only hidden pages carry are left out."""
     data = _get(client, "/api/v2/tags/")
     tags = {item["slug"]: item for item in data["items"]}
-    assert set(tags) == {"box-office", "science-fiction", "soft-power"}
+    assert set(tags) == {"box-office", "film-policy", "science-fiction", "soft-power"}
     assert tags["science-fiction"]["name"] == "Science fiction"
-    assert tags["science-fiction"]["description"] == "Stories of science."
+    assert tags["science-fiction"]["description"] == "Stories of imagined futures."
     assert tags["soft-power"]["counts"] == {
         "film": 1,
-        "essay": 2,
-        "event": 0,
+        "essay": 1,
+        "event": 1,
         "total": 3,
     }
     assert (
@@ -136,13 +151,13 @@ def test_tags_api_counts_visible_pages_per_type(client, sample):
     )
 
 
-def test_tags_api_detail_and_filter_by_slug(client, sample):
+def test_tags_api_detail_and_filter_by_slug(client, sample_archive):
     """A tag has a detail view; ?slug= finds one tag."""
     found = _get(client, "/api/v2/tags/", slug="box-office")
     (item,) = found["items"]
     detail = _get(client, f"/api/v2/tags/{item['id']}/")
     assert detail["counts"]["total"] == 2
-    hidden = sample.tags.hidden.pk
+    hidden = sample_archive.tags.hidden.pk
     assert client.get(f"/api/v2/tags/{hidden}/").status_code == 404
 
 
@@ -185,7 +200,7 @@ BAD_PARAMETERS = [
 ]
 
 
-def test_api_answers_bad_parameters_with_400_and_no_markup(client, sample):
+def test_api_answers_bad_parameters_with_400_and_no_markup(client, sample_archive):
     """A bad parameter is a 400 with a message; no markup comes back as is."""
     for url, params in BAD_PARAMETERS:
         response = client.get(url, params)
@@ -195,7 +210,7 @@ def test_api_answers_bad_parameters_with_400_and_no_markup(client, sample):
         assert "<" not in body and ">" not in body, (url, params)
 
 
-def test_api_odd_values_never_give_a_500(client, sample):
+def test_api_odd_values_never_give_a_500(client, sample_archive):
     """Searches with operators or markup and unknown sites are answered."""
     for params in [
         {"search": "<script>alert(1)</script>"},
@@ -211,11 +226,11 @@ def test_api_odd_values_never_give_a_500(client, sample):
     assert client.get("/api/v2/pages/find/", {"id": "abc"}).status_code in (400, 404)
 
 
-def test_api_searches_across_types(client, sample):
+def test_api_searches_across_types(client, sample_archive):
     """?search= finds pages of every type, and never hidden ones."""
     data = _get(client, "/api/v2/pages/", search="wandering")
-    assert _titles(data) >= {"The Wandering Earth", sample.second_essay.title}
-    hidden = _get(client, "/api/v2/pages/", search=HIDDEN_WORD)
+    assert _titles(data) >= {"The Wandering Earth", sample_archive.world_essay.title}
+    hidden = _get(client, "/api/v2/pages/", search=HIDDEN)
     assert hidden["items"] == []
 
 
@@ -234,12 +249,12 @@ def _query_count(client, url, params) -> int:
         {"fields": "*"},
     ],
 )
-def test_pages_api_listing_query_count_does_not_grow(client, sample, params):
+def test_pages_api_listing_query_count_does_not_grow(client, sample_archive, params):
     """A listing with every field costs the same queries for 2 pages or 22."""
     _query_count(client, "/api/v2/pages/", params)
     small = _query_count(client, "/api/v2/pages/", params)
     for _ in range(10):
-        f.make_film(sample.indexes["films"], tags=[sample.tags.sf])
-        f.make_essay(sample.indexes["essays"], films=[sample.film])
-        f.make_event(sample.indexes["timeline"], films=[sample.film])
+        f.make_film(sample_archive.films, tags=[sample_archive.tags.sf])
+        f.make_essay(sample_archive.essays, films=[sample_archive.film])
+        f.make_event(sample_archive.timeline, films=[sample_archive.film])
     assert _query_count(client, "/api/v2/pages/", params) == small <= 15

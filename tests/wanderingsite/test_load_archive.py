@@ -1,15 +1,11 @@
-import io
-import re
-import shutil
-import tomllib
-from pathlib import Path
-from types import SimpleNamespace
+"""The real archive, loaded once for the module from fixtures/ (see conftest's
+``loaded_archive``): what it holds, how it renders, and how reloading treats
+editors' changes. Each test runs in a savepoint, so a reload or an edit in one
+test is gone in the next."""
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import call_command
-from django.db import transaction
-from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision, Site
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 from wagtail.search.models import IndexEntry
 
 from essays.models import (
@@ -28,11 +24,12 @@ from films.models import (
     PolicyEventPage,
     PolicyEventPageTag,
 )
+from tests.archive_fixtures import edit_fixture, load_archive, source_sentences
 from wanderingsite.dates import DatePrecision
 from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
 from wanderingsite.quotes import normalise
+from wanderingsite.search import search_archive
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 MAIN_TAGS = [
     "science-fiction",
     "box-office",
@@ -49,54 +46,6 @@ MAIN_TAGS = [
 INTERSTELLAR_SUMMARY = (
     'summary = "An American film that modeled American interplanetary exploration."'
 )
-# A sentence ends at . ? or ! (or one followed by a closing quote) and a space.
-SENTENCE_END = r"(?<=[.?!])\s+|(?<=[.?!]['\"])\s+"
-
-
-def _load(fixtures: Path | None = None) -> str:
-    output = io.StringIO()
-    options = {"fixtures": fixtures} if fixtures else {}
-    call_command("load_archive", stdout=output, **options)
-    return output.getvalue()
-
-
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker):
-    """The archive loaded once for this module, rolled back when the module ends.
-
-    Each test runs in its own savepoint inside this transaction, so whatever a
-    test changes (a reload, an editor's revision) is undone after it.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = _load()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def archive(loaded_once, db) -> SimpleNamespace:
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    return SimpleNamespace(
-        home=home,
-        films=home.get_children().get(slug="films").specific,
-        essays=home.get_children().get(slug="essays").specific,
-        timeline=home.get_children().get(slug="timeline").specific,
-        output=loaded_once,
-    )
-
-
-@pytest.fixture
-def fixtures_copy(tmp_path) -> Path:
-    target = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, target)
-    return target
-
-
-def _edit(fixtures: Path, filename: str, old: str, new: str) -> None:
-    path = fixtures / filename
-    text = path.read_text("utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), "utf-8")
 
 
 def _snapshot() -> dict:
@@ -115,27 +64,13 @@ def _snapshot() -> dict:
     }
 
 
-def _source_sentences(document_name: str) -> list[str]:
-    """The body sentences of a source text, cleaned independently of the loader."""
-    essays = tomllib.loads((FIXTURES / "essays.toml").read_text("utf-8"))["essay"]
-    layout = next(e for e in essays if e["document"] == document_name).get("layout", {})
-    skipped = {
-        line.strip()
-        for line in (*layout.get("metadata", ()), *layout.get("headings", ()))
-    }
-    text = (FIXTURES / "documents" / document_name).read_text("utf-8")
-    lines = [line for line in text.splitlines() if line.strip() not in skipped]
-    cleaned = re.sub(r"\[([^\]]+)\]\(#\)", r"\1", " ".join(lines)).replace("*", "")
-    return [s for s in re.split(SENTENCE_END, normalise(cleaned)) if s]
-
-
 def _page_soup(client, page) -> BeautifulSoup:
     response = client.get(page.url)
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
 
 
-def test_load_archive_loads_every_curated_record(archive):
+def test_load_archive_loads_every_curated_record(loaded_archive):
     """Films, events, essays, people, tags and citations all load, published."""
     assert FilmPage.objects.live().count() == 9
     assert PolicyEventPage.objects.live().count() == 13
@@ -147,13 +82,13 @@ def test_load_archive_loads_every_curated_record(archive):
         + EventCitation.objects.count()
         + BoxOfficeFigure.objects.count()
     )
-    assert citations == 57
+    assert citations == 83
     assert "Archive loaded: 58 created, 1 updated, 0 kept, 0 unchanged" in (
-        archive.output
+        loaded_archive.output
     )
 
 
-def test_load_archive_publishes_every_page_through_a_revision(archive):
+def test_load_archive_publishes_every_page_through_a_revision(loaded_archive):
     """Each loaded page is live at the revision the loader recorded for it."""
     records = LoadedRecord.objects.exclude(page=None).select_related("page")
     assert records.count() == 29
@@ -165,16 +100,20 @@ def test_load_archive_publishes_every_page_through_a_revision(archive):
         assert not page.has_unpublished_changes
 
 
-def test_load_archive_places_index_pages_and_fills_the_home_page(archive):
+def test_load_archive_places_index_pages_and_fills_the_home_page(loaded_archive):
     """Indexes sit under the home page, which features The Wandering Earth."""
-    assert [archive.films.slug, archive.essays.slug, archive.timeline.slug] == [
+    assert [
+        loaded_archive.films.slug,
+        loaded_archive.essays.slug,
+        loaded_archive.timeline.slug,
+    ] == [
         "films",
         "essays",
         "timeline",
     ]
-    assert archive.home.featured_film.slug == "the-wandering-earth"
-    assert "<i>The Wandering Earth</i>" in archive.home.intro
-    assert archive.films.get_parent().pk == archive.home.pk
+    assert loaded_archive.home.featured_film.slug == "the-wandering-earth"
+    assert "<i>The Wandering Earth</i>" in loaded_archive.home.intro
+    assert loaded_archive.films.get_parent().pk == loaded_archive.home.pk
 
 
 @pytest.mark.parametrize(
@@ -186,19 +125,19 @@ def test_load_archive_places_index_pages_and_fills_the_home_page(archive):
     ],
 )
 def test_load_archive_every_source_sentence_is_on_its_essay_page(
-    archive, client, slug, document_name
+    loaded_archive, client, slug, document_name
 ):
     """The rendered essay holds every sentence of its document, in order."""
     soup = _page_soup(client, EssayPage.objects.get(slug=slug))
     text = normalise(soup.get_text(""))
     position = 0
-    for sentence in _source_sentences(document_name):
+    for sentence in source_sentences(document_name):
         found = text.find(sentence, position)
         assert found >= 0, sentence
         position = found + len(sentence)
 
 
-def test_load_archive_essay_002_renders_headings_and_italics(archive, client):
+def test_load_archive_essay_002_renders_headings_and_italics(loaded_archive, client):
     """002's sections are headings, its emphasis italics, its residue gone."""
     page = EssayPage.objects.get(slug="wandering-earth-ii-soft-power")
     soup = _page_soup(client, page)
@@ -211,7 +150,9 @@ def test_load_archive_essay_002_renders_headings_and_italics(archive, client):
     assert "despidal" in soup.get_text()
 
 
-def test_load_archive_citation_anchors_exist_on_their_essay_pages(archive, client):
+def test_load_archive_citation_anchors_exist_on_their_essay_pages(
+    loaded_archive, client
+):
     """Every citation links to a paragraph id on its essay page that holds the quote."""
     soups = {}
     citations = [
@@ -232,7 +173,7 @@ def test_load_archive_citation_anchors_exist_on_their_essay_pages(archive, clien
         assert citation.get_url().endswith(f"/#{citation.anchor}")
 
 
-def test_load_archive_box_office_sources_stand_side_by_side(archive):
+def test_load_archive_box_office_sources_stand_side_by_side(loaded_archive):
     """The disputed domestic gross shows both figures, each with its essay."""
     film = FilmPage.objects.get(slug="the-wandering-earth")
     kokas = "china-science-fiction-beijing-vision"
@@ -247,10 +188,10 @@ def test_load_archive_box_office_sources_stand_side_by_side(archive):
     }
 
 
-def test_load_archive_films_keep_sources_precision_and_credits(archive):
+def test_load_archive_films_keep_sources_precision_and_credits(loaded_archive):
     """Dates are as precise as the sources; undated films stay undated."""
     earth = FilmPage.objects.get(slug="the-wandering-earth")
-    assert earth.date_iso == "2019-02-05"
+    assert earth.date_iso == "2019-02"
     assert "Chinese New Year" in earth.date_note
     assert earth.original_title == "流浪地球"
     assert earth.other_title_list == ["Wandering Earth"]
@@ -269,7 +210,7 @@ def test_load_archive_films_keep_sources_precision_and_credits(archive):
         assert FilmPage.objects.get(slug=slug).date is None
 
 
-def test_load_archive_essays_record_only_what_is_known(archive):
+def test_load_archive_essays_record_only_what_is_known(loaded_archive):
     """001 has no author and a month-only date; 002 has no source URL."""
     kokas = EssayPage.objects.get(slug="china-science-fiction-beijing-vision")
     peril = EssayPage.objects.get(slug="planet-in-peril")
@@ -283,7 +224,7 @@ def test_load_archive_essays_record_only_what_is_known(archive):
     assert zhang.authors.get().affiliation.startswith("Associate Professor")
 
 
-def test_load_archive_events_are_dated_with_their_precision(archive):
+def test_load_archive_events_are_dated_with_their_precision(loaded_archive):
     """Relative dates are placed with a note; precision follows the source."""
     plan = PolicyEventPage.objects.get(slug="2019-strong-film-power-plan")
     assert plan.date_iso == "2019-03"
@@ -294,7 +235,7 @@ def test_load_archive_events_are_dated_with_their_precision(archive):
     assert (regulators.date_iso, regulators.kind) == ("2013", "regulation")
 
 
-def test_load_archive_relations_run_both_ways(archive):
+def test_load_archive_relations_run_both_ways(loaded_archive):
     """Essays list their films and events; films see those essays and events."""
     earth = FilmPage.objects.get(slug="the-wandering-earth")
     assert set(earth.essays.values_list("slug", flat=True)) == {
@@ -308,7 +249,7 @@ def test_load_archive_relations_run_both_ways(archive):
 
 
 @pytest.mark.parametrize("slug", MAIN_TAGS)
-def test_load_archive_main_tags_gather_all_three_page_types(archive, slug):
+def test_load_archive_main_tags_gather_all_three_page_types(loaded_archive, slug):
     """Each main tag is on at least one film, one essay and one event."""
     tag = ArchiveTag.objects.get(slug=slug)
     assert tag.description
@@ -317,25 +258,51 @@ def test_load_archive_main_tags_gather_all_three_page_types(archive, slug):
     assert tag.event_items.exists()
 
 
-def test_load_archive_updates_the_search_index(archive):
+def test_load_archive_updates_the_search_index(loaded_archive):
     """Loaded pages are searchable at once, body text included."""
     assert EssayPage.objects.live().search("Hangzhou").count() == 1
     assert IndexEntry.objects.count() >= 29
 
 
-def test_load_archive_second_run_changes_nothing(archive):
+def test_search_archive_finds_the_film_by_its_chinese_title_in_the_real_archive(
+    loaded_archive,
+):
+    """On the loaded archive, 流浪地球 finds The Wandering Earth first."""
+    search = search_archive(query="流浪地球")
+    assert search.results.object_list[0].page.title == "The Wandering Earth"
+    assert search.results.object_list[0].type.key == "film"
+
+
+def test_search_archive_mixes_types_in_the_real_archive(loaded_archive):
+    """On the loaded archive, 'soft power' finds essays and events in one list."""
+    hits = search_archive(query="soft power").results.object_list
+    assert {hit.type.key for hit in hits} >= {"essay", "event"}
+
+
+def test_archive_fixture_loads_the_archive_after_migrate(loaded_archive):
+    """The path of `make run`: a migrated database, then load_archive."""
+    assert loaded_archive.home.featured_film.specific.title == "The Wandering Earth"
+    assert loaded_archive.films.get_children().live().count() == 9
+    assert loaded_archive.essays.get_children().live().count() == 3
+    assert loaded_archive.timeline.get_children().live().count() == 13
+    assert "Archive loaded: 58 created, 1 updated, 0 kept, 0 unchanged" in (
+        loaded_archive.output
+    )
+
+
+def test_load_archive_second_run_changes_nothing(loaded_archive):
     """A second load adds no revision or log entry and changes no row."""
     before = _snapshot()
-    output = _load()
+    output = load_archive()
     assert _snapshot() == before
     assert "Archive loaded: 0 created, 0 updated, 0 kept, 59 unchanged" in output
 
 
 def test_load_archive_updates_a_page_it_owns_when_its_record_changes(
-    archive, fixtures_copy
+    loaded_archive, fixtures_copy
 ):
     """A changed record rewrites its page with one new published revision."""
-    _edit(
+    edit_fixture(
         fixtures_copy,
         "films.toml",
         INTERSTELLAR_SUMMARY,
@@ -343,7 +310,7 @@ def test_load_archive_updates_a_page_it_owns_when_its_record_changes(
     )
     film = FilmPage.objects.get(slug="interstellar")
     revisions = film.revisions.count()
-    output = _load(fixtures_copy)
+    output = load_archive(fixtures_copy)
     film.refresh_from_db()
     assert film.summary == "Modeled American interplanetary exploration."
     assert film.revisions.count() == revisions + 1
@@ -354,7 +321,7 @@ def test_load_archive_updates_a_page_it_owns_when_its_record_changes(
 
 @pytest.mark.parametrize("publish", [True, False], ids=["published", "draft"])
 def test_load_archive_keeps_an_editors_later_revision(
-    archive, fixtures_copy, django_user_model, publish
+    loaded_archive, fixtures_copy, django_user_model, publish
 ):
     """An editor's published change or draft survives a reload and is reported."""
     editor = django_user_model.objects.create_superuser("alice", password="x")
@@ -363,7 +330,7 @@ def test_load_archive_keeps_an_editors_later_revision(
     revision = film.save_revision(user=editor)
     if publish:
         revision.publish(user=editor)
-    _edit(
+    edit_fixture(
         fixtures_copy,
         "films.toml",
         INTERSTELLAR_SUMMARY,
@@ -371,7 +338,7 @@ def test_load_archive_keeps_an_editors_later_revision(
     )
     before = _snapshot()
 
-    output = _load(fixtures_copy)
+    output = load_archive(fixtures_copy)
 
     assert _snapshot() == before
     film = FilmPage.objects.get(slug="interstellar")
@@ -385,10 +352,10 @@ def test_load_archive_keeps_an_editors_later_revision(
     assert "1 kept" in output
 
 
-def test_load_archive_does_not_recreate_a_page_an_editor_deleted(archive):
+def test_load_archive_does_not_recreate_a_page_an_editor_deleted(loaded_archive):
     """A deleted page stays deleted and the load says so."""
     PolicyEventPage.objects.get(slug="2023-munich-security-conference").delete()
-    output = _load()
+    output = load_archive()
     assert not PolicyEventPage.objects.filter(
         slug="2023-munich-security-conference"
     ).exists()
@@ -397,25 +364,25 @@ def test_load_archive_does_not_recreate_a_page_an_editor_deleted(archive):
     )
 
 
-def test_load_archive_keeps_a_tag_a_moderator_edited(archive):
+def test_load_archive_keeps_a_tag_a_moderator_edited(loaded_archive):
     """A tag whose description changed in the admin is not overwritten."""
     tag = ArchiveTag.objects.get(slug="propaganda")
     tag.description = "A moderator's description."
     tag.save()
-    output = _load()
+    output = load_archive()
     tag.refresh_from_db()
     assert tag.description == "A moderator's description."
     assert 'Kept tag "propaganda": changed in the admin since the last load.' in output
 
 
-def test_load_archive_leaves_a_renamed_tag_on_its_pages(archive, fixtures_copy):
+def test_load_archive_leaves_a_renamed_tag_on_its_pages(loaded_archive, fixtures_copy):
     """A tag renamed in the admin is not recreated, and pages keep it."""
     tag = ArchiveTag.objects.get(slug="space-exploration")
     tag.name, tag.slug = "Spaceflight", "spaceflight"
     tag.save()
-    _edit(fixtures_copy, "films.toml", INTERSTELLAR_SUMMARY, 'summary = "New."')
+    edit_fixture(fixtures_copy, "films.toml", INTERSTELLAR_SUMMARY, 'summary = "New."')
 
-    output = _load(fixtures_copy)
+    output = load_archive(fixtures_copy)
 
     film = FilmPage.objects.get(slug="interstellar")
     assert film.summary == "New."

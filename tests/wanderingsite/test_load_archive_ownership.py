@@ -1,18 +1,9 @@
 """The loader on a database it has never loaded: what it must leave alone."""
 
-import io
-
-from django.core.management import call_command
-
 from films.models import FilmPage
 from tests import factories
+from tests.archive_fixtures import load_archive
 from wanderingsite.models import ArchiveTag, LoadedRecord
-
-
-def _load() -> str:
-    output = io.StringIO()
-    call_command("load_archive", stdout=output)
-    return output.getvalue()
 
 
 def test_load_archive_keeps_a_page_it_did_not_create(home_page):
@@ -20,7 +11,7 @@ def test_load_archive_keeps_a_page_it_did_not_create(home_page):
     indexes = factories.archive_indexes(home_page)
     factories.make_film(indexes["films"], title="Armageddon", summary="Editors' own.")
 
-    output = _load()
+    output = load_archive()
 
     film = FilmPage.objects.get(slug="armageddon")
     assert film.summary == "Editors' own."
@@ -37,7 +28,7 @@ def test_load_archive_takes_the_home_page_only_without_revisions(home_page):
     home_page.summary = "The editors' summary."
     home_page.save_revision().publish()
 
-    output = _load()
+    output = load_archive()
 
     home_page.refresh_from_db()
     assert home_page.summary == "The editors' summary."
@@ -49,21 +40,10 @@ def test_load_archive_uses_an_existing_tag_without_changing_it(db):
     """A tag a moderator made first is applied to pages, its description kept."""
     tag = factories.make_tag("Box office", description="Our own words.")
 
-    output = _load()
+    output = load_archive()
 
     tag.refresh_from_db()
     assert tag.description == "Our own words."
     assert ArchiveTag.objects.filter(name__iexact="box office").count() == 1
     assert tag.film_items.count() >= 5
     assert 'Kept tag "box-office": it already existed' in output
-
-
-def test_archive_fixture_loads_the_archive_after_migrate(archive):
-    """The path of `make run`: a migrated database, then load_archive."""
-    assert archive.home.featured_film.specific.title == "The Wandering Earth"
-    assert archive.films.get_children().live().count() == 9
-    assert archive.essays.get_children().live().count() == 3
-    assert archive.timeline.get_children().live().count() == 13
-    assert "Archive loaded: 58 created, 1 updated, 0 kept, 0 unchanged" in (
-        archive.output
-    )

@@ -1,10 +1,11 @@
 """No public page needs more than 15 SQL queries, however large the archive.
 
-The archive is built once for the module: counted small, then grown by 50
-pages and 30 tags that show up on every page measured (more films, essays,
+The sample archive is built once for the module: counted small, then grown by
+50 pages and 30 tags that show up on every page measured (more films, essays,
 events, credits, citations, authors and tags), and counted again.
 """
 
+import copy
 import datetime
 
 import pytest
@@ -15,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from essays.models import EssayAuthor, EventCitation, FilmCitation
 from films.models import EventActor, FilmCredit
 from tests import factories as f
-from tests.pages_data import built_once
 
 BUDGET = 15
 PAGES = {
@@ -81,16 +81,16 @@ def grow(archive, *, pages: int = 50, tags: int = 30) -> None:
 
 
 @pytest.fixture(scope="module")
-def measured(django_db_setup, django_db_blocker):
+def measured(sample_archive_once, django_db_blocker):
     """Query counts on the small archive; the database then holds the grown one.
 
-    Everything is rolled back when the module's tests are done.
+    The growth goes when the module's sample archive is rolled back.
     """
-    with built_once(django_db_blocker) as archive:
+    with django_db_blocker.unblock():
         client = Client()
         small = {name: count_queries(client, url) for name, url in PAGES.items()}
-        grow(archive)
-        yield small
+        grow(copy.deepcopy(sample_archive_once))
+    return small
 
 
 @pytest.mark.parametrize("name", PAGES)

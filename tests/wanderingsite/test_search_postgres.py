@@ -9,7 +9,6 @@ from django.db import connection
 from wagtail.models import Page
 
 from essays.models import EssayPage
-from tests.wanderingsite.archive_data import build_archive
 from wanderingsite.search import search_archive
 
 pytestmark = [
@@ -129,15 +128,14 @@ def test_migration_adds_trigram_indexes_for_the_substring_match(db):
         assert expression in definitions[name]
 
 
-def test_multi_word_search_plan_has_no_nested_loop_over_pages(home_page):
+def test_multi_word_search_plan_has_no_nested_loop_over_pages(sample_archive):
     """At 2,000 documents the planner estimates a two-word match from the
     index's statistics, near the truth, and joins pages without a nested loop.
 
     Without the combined index it guesses one row for any match, which is what
     leads it to loop over wagtailcore_page as the archive grows.
     """
-    archive = build_archive(home_page)
-    _grow_index(archive.indexes["essays"], DOCUMENTS)
+    _grow_index(sample_archive.essays, DOCUMENTS)
     plan = _full_text_plan("wandering earth")
     nodes = list(_nodes(plan))
     loops = [n for n in nodes if n["Node Type"] == "Nested Loop"]
@@ -156,9 +154,8 @@ def test_multi_word_search_plan_has_no_nested_loop_over_pages(home_page):
     assert scan["Plan Rows"] >= scan["Actual Rows"] / 5
 
 
-def test_search_archive_finds_chinese_titles_on_postgresql(home_page):
+def test_search_archive_finds_chinese_titles_on_postgresql(sample_archive):
     """PostgreSQL does not split 流浪地球 into words; the substring match does."""
-    build_archive(home_page)
     titles = [
         hit.page.title for hit in search_archive(query="流浪").results.object_list
     ]

@@ -1,19 +1,13 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
-from tests.wanderingsite.archive_data import HIDDEN_WORD, build_archive
+from tests.sample_archive import HIDDEN
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-@pytest.fixture
-def sample(home_page):
-    return build_archive(home_page)
 
 
 def _urls(client) -> dict[str, str]:
@@ -27,21 +21,16 @@ def _urls(client) -> dict[str, str]:
 
 
 def test_sitemap_lists_every_live_public_page_with_its_last_change(
-    client, sample, home_page
+    client, sample_archive, home_page
 ):
     """Home, indexes, films, essays and events are listed with a lastmod."""
     urls = _urls(client)
     assert home_page.get_full_url() in urls
     for page in [
-        sample.indexes["films"],
-        sample.indexes["essays"],
-        sample.indexes["timeline"],
-        sample.film,
-        sample.sequel,
-        sample.essay,
-        sample.second_essay,
-        sample.event,
-        sample.edited,
+        sample_archive.films,
+        sample_archive.essays,
+        sample_archive.timeline,
+        *sample_archive.visible,
     ]:
         page.refresh_from_db()
         location = page.get_full_url()
@@ -49,23 +38,23 @@ def test_sitemap_lists_every_live_public_page_with_its_last_change(
         assert urls[location] == page.last_published_at.date().isoformat()
 
 
-def test_sitemap_lastmod_follows_the_last_publication(client, sample):
+def test_sitemap_lastmod_follows_the_last_publication(client, sample_archive):
     """Publishing again moves a page's lastmod to the new publication."""
     later = datetime.datetime(2030, 5, 17, tzinfo=datetime.UTC)
-    sample.film.last_published_at = later
-    sample.film.save(update_fields=["last_published_at"])
-    assert _urls(client)[sample.film.get_full_url()] == "2030-05-17"
+    sample_archive.film.last_published_at = later
+    sample_archive.film.save(update_fields=["last_published_at"])
+    assert _urls(client)[sample_archive.film.get_full_url()] == "2030-05-17"
 
 
-def test_sitemap_leaves_out_hidden_pages(client, sample):
+def test_sitemap_leaves_out_hidden_pages(client, sample_archive):
     """Drafts, withdrawn and private pages are not in the sitemap."""
     body = client.get("/sitemap.xml").content.decode()
-    for page in sample.hidden:
+    for page in sample_archive.hidden:
         assert f"/{page.slug}/" not in body
-    assert HIDDEN_WORD not in body
+    assert HIDDEN not in body
 
 
-def test_sitemap_query_count_does_not_grow(client, sample):
+def test_sitemap_query_count_does_not_grow(client, sample_archive):
     """The sitemap costs the same few queries however many pages it lists."""
 
     def count() -> int:
@@ -76,7 +65,7 @@ def test_sitemap_query_count_does_not_grow(client, sample):
     count()
     small = count()
     for _ in range(10):
-        f.make_film(sample.indexes["films"])
-        f.make_essay(sample.indexes["essays"])
-        f.make_event(sample.indexes["timeline"])
+        f.make_film(sample_archive.films)
+        f.make_essay(sample_archive.essays)
+        f.make_event(sample_archive.timeline)
     assert count() == small <= 15

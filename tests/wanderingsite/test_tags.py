@@ -7,18 +7,6 @@ from wagtail.contrib.redirects.models import Redirect
 
 from tests import factories as f
 from tests.page_helpers import json_ld, meta, words
-from tests.pages_data import built_once
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker) as archive:
-        yield archive
-
-
-@pytest.fixture
-def archive(built, db):
-    return built
 
 
 def _row(html: str, slug: str) -> list[str]:
@@ -27,7 +15,7 @@ def _row(html: str, slug: str) -> list[str]:
     return re.findall(r'<td class="num">(?:<strong>)?(\d+)', row)
 
 
-def test_tag_list_gives_every_tag_its_counts_by_type(archive, client):
+def test_tag_list_gives_every_tag_its_counts_by_type(sample_archive, client):
     """Each tag shows films, essays, events and the total it carries."""
     html = client.get("/tags/").content.decode()
     assert _row(html, "science-fiction") == ["3", "2", "0", "5"]
@@ -35,12 +23,14 @@ def test_tag_list_gives_every_tag_its_counts_by_type(archive, client):
     assert _row(html, "film-policy") == ["0", "1", "3", "4"]
 
 
-def test_tag_list_leaves_out_tags_only_hidden_pages_carry(archive, client):
+def test_tag_list_leaves_out_tags_only_hidden_pages_carry(sample_archive, client):
     """A tag used by drafts and private pages alone is not listed."""
-    assert archive.hidden_only_tag.slug not in client.get("/tags/").content.decode()
+    assert (
+        sample_archive.hidden_only_tag.slug not in client.get("/tags/").content.decode()
+    )
 
 
-def test_tag_list_has_canonical_and_breadcrumbs(archive, client):
+def test_tag_list_has_canonical_and_breadcrumbs(sample_archive, client):
     """The tag list has its canonical URL, a description and a breadcrumb home."""
     response = client.get("/tags/")
     assert meta(response, "link", "canonical").endswith("/tags/")
@@ -48,7 +38,7 @@ def test_tag_list_has_canonical_and_breadcrumbs(archive, client):
     assert json_ld(response)["@type"] == "CollectionPage"
 
 
-def test_tag_page_gathers_films_essays_and_events(archive, client):
+def test_tag_page_gathers_films_essays_and_events(sample_archive, client):
     """A tag page lists every visible type that carries the tag, with counts."""
     html = client.get("/tags/soft-power/").content.decode()
     assert "1 film 1 essay 1 event" in words(html[: html.index('id="films"')])
@@ -60,14 +50,14 @@ def test_tag_page_gathers_films_essays_and_events(archive, client):
     assert 'href="/timeline/strong-film-power/"' in events
 
 
-def test_tag_page_shows_the_tag_description(archive, client):
+def test_tag_page_shows_the_tag_description(sample_archive, client):
     """The tag's own description heads its page and is its meta description."""
     response = client.get("/tags/soft-power/")
     assert "Culture used to win influence." in response.content.decode()
     assert meta(response, "name", "description") == "Culture used to win influence."
 
 
-def test_tag_page_names_the_tags_that_occur_with_it(archive, client):
+def test_tag_page_names_the_tags_that_occur_with_it(sample_archive, client):
     """Tags sharing the most visible pages come first, with the number shared."""
     html = client.get("/tags/soft-power/").content.decode()
     related = words(html[html.index('id="related-heading"') :])
@@ -75,16 +65,16 @@ def test_tag_page_names_the_tags_that_occur_with_it(archive, client):
     # and the event; box office only the film.
     assert related.index("Film policy 2") < related.index("Box office 1")
     assert "Science fiction 2" in related
-    assert archive.hidden_only_tag.name not in related
+    assert sample_archive.hidden_only_tag.name not in related
 
 
-def test_tag_page_announces_its_feed(archive, client):
+def test_tag_page_announces_its_feed(sample_archive, client):
     """The head links the tag's feed at /tags/<slug>/feed/."""
     html = client.get("/tags/soft-power/").content.decode()
     assert re.search(r'<link rel="alternate"[^>]+href="/tags/soft-power/feed/"', html)
 
 
-def test_tag_page_finds_a_tag_whatever_the_case_of_its_slug(archive, client):
+def test_tag_page_finds_a_tag_whatever_the_case_of_its_slug(sample_archive, client):
     """/tags/Soft-Power/ is the same tag, with the lower-case canonical URL."""
     response = client.get("/tags/Soft-Power/")
     assert response.status_code == 200
@@ -94,7 +84,7 @@ def test_tag_page_finds_a_tag_whatever_the_case_of_its_slug(archive, client):
 @pytest.mark.parametrize(
     "path", ["/tags/no-such-tag/", "/tags/%3Cscript%3E/", "/tags/" + "x" * 300 + "/"]
 )
-def test_tag_page_for_an_unknown_tag_is_the_site_404(archive, client, path):
+def test_tag_page_for_an_unknown_tag_is_the_site_404(sample_archive, client, path):
     """An unknown tag answers 404 with the site's own not-found page."""
     response = client.get(path)
     assert response.status_code == 404
@@ -103,7 +93,7 @@ def test_tag_page_for_an_unknown_tag_is_the_site_404(archive, client, path):
     assert "<script>" not in html
 
 
-def test_tag_page_for_an_unknown_tag_can_be_redirected(archive, client):
+def test_tag_page_for_an_unknown_tag_can_be_redirected(sample_archive, client):
     """A redirect for a renamed tag's old address still works: the view raises 404."""
     Redirect.objects.create(
         old_path=Redirect.normalise_path("/tags/old-name/"),
@@ -114,17 +104,17 @@ def test_tag_page_for_an_unknown_tag_can_be_redirected(archive, client):
     assert response["Location"] == "/tags/soft-power/"
 
 
-def test_tag_page_of_a_tag_without_visible_pages_says_so(archive, client):
+def test_tag_page_of_a_tag_without_visible_pages_says_so(sample_archive, client):
     """A known tag whose pages are all hidden shows its page with nothing listed."""
-    response = client.get(f"/tags/{archive.hidden_only_tag.slug}/")
+    response = client.get(f"/tags/{sample_archive.hidden_only_tag.slug}/")
     assert response.status_code == 200
     assert "0 films 0 essays 0 events" in words(response.content.decode())
     assert "Hiddenword film" not in response.content.decode()
 
 
-def test_tag_page_marks_chinese_tag_names(archive, client):
+def test_tag_page_marks_chinese_tag_names(sample_archive, client):
     """A tag named in Chinese is marked lang="zh" wherever it appears."""
     tag = f.make_tag("流浪地球 fans")
-    f.make_film(archive.films, title="Tagged in Chinese", tags=[tag])
+    f.make_film(sample_archive.films, title="Tagged in Chinese", tags=[tag])
     html = client.get(f"/tags/{tag.slug}/").content.decode()
     assert '<h1><span lang="zh">流浪地球</span> fans</h1>' in html

@@ -1,26 +1,14 @@
 """Drafts, withdrawn and private pages appear on no public page.
 
 The archive holds a draft, a withdrawn and a private film, event and essay,
-each tagged and related like the visible pages (see tests/pages_data.py);
+each tagged and related like the visible pages (see tests/sample_archive.py);
 their titles all contain one word that no visible page uses.
 """
 
 import pytest
 
 from tests.page_helpers import words
-from tests.pages_data import HIDDEN, built_once
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker) as archive:
-        yield archive
-
-
-@pytest.fixture
-def archive(built, db):
-    return built
-
+from tests.sample_archive import HIDDEN
 
 SURFACES = {
     "home": "/",
@@ -40,17 +28,17 @@ SURFACES = {
 
 
 @pytest.mark.parametrize("surface", SURFACES)
-def test_hidden_pages_appear_on_no_public_surface(archive, client, surface):
+def test_hidden_pages_appear_on_no_public_surface(sample_archive, client, surface):
     """No draft, withdrawn or private page is named or linked."""
     response = client.get(SURFACES[surface])
     assert response.status_code == 200
     html = response.content.decode()
     assert HIDDEN not in html
-    for page in vars(archive.hidden).values():
+    for page in vars(sample_archive.hidden).values():
         assert f'href="{page.url}"' not in html
 
 
-def test_film_page_drops_facts_whose_only_source_is_hidden(archive, client):
+def test_film_page_drops_facts_whose_only_source_is_hidden(sample_archive, client):
     """A cited fact whose essay the public may not read is not shown."""
     html = client.get("/films/the-wandering-earth/").content.decode()
     assert f"{HIDDEN} draft claim" not in html
@@ -58,23 +46,23 @@ def test_film_page_drops_facts_whose_only_source_is_hidden(archive, client):
     assert "Directed by Frant Gwo" in html
 
 
-def test_filter_choices_count_only_visible_pages(archive, client):
+def test_filter_choices_count_only_visible_pages(sample_archive, client):
     """The tag filter on the film index counts visible films only."""
     html = client.get("/films/").content.decode()
     assert '<option value="soft-power">Soft power (1)</option>' in html
     assert '<option value="2019">2019</option>' in html
 
 
-def test_home_counts_only_visible_pages_in_the_tag_cloud(archive, client):
+def test_home_counts_only_visible_pages_in_the_tag_cloud(sample_archive, client):
     """The home page's tag counts leave hidden pages out."""
     html = client.get("/").content.decode()
     cloud = words(html[html.index('id="tags-heading"') :])
     assert "Soft power 3 pages" in cloud
 
 
-def test_hidden_pages_are_not_served_to_the_public(archive, client):
+def test_hidden_pages_are_not_served_to_the_public(sample_archive, client):
     """A draft or withdrawn page is not found; a private one asks for a password."""
-    hidden = archive.hidden
+    hidden = sample_archive.hidden
     for page in (hidden.draft_film, hidden.withdrawn_essay, hidden.draft_event):
         assert client.get(page.url).status_code == 404
     private = client.get(hidden.private_film.url).content.decode()
