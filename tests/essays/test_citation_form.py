@@ -7,17 +7,12 @@ from django.urls import reverse
 
 from essays.models import EventCitation, FilmCitation
 from films.models import FilmPage
-from tests.wanderingsite.editorial_helpers import client_for, form_data, small_archive
+from tests.wanderingsite.editorial_helpers import client_for, form_data
 
 REFUSAL = (
     "This quote does not occur in 'Planet in peril'. "
     "Copy the words exactly as the essay has them."
 )
-
-
-@pytest.fixture
-def archive(home_page):
-    return small_archive(home_page)
 
 
 def _with_citation(data, essay, quote, prefix="citations"):
@@ -43,6 +38,17 @@ def _post_with_citation(client, page, essay, quote, **extra):
     return client.post(url, data)
 
 
+def _moderator_publishes_film_citation(client, archive, quote):
+    """A moderator adds a citation of the essay to the film and presses publish."""
+    return _post_with_citation(
+        client_for(client, "moderator"),
+        archive["film"],
+        archive["essay"],
+        quote,
+        **{"action-publish": "1"},
+    )
+
+
 def _quote_field_errors(html, prefix="citations"):
     """The error text shown in the quote field's own wrapper."""
     soup = BeautifulSoup(html, "html.parser")
@@ -51,16 +57,10 @@ def _quote_field_errors(html, prefix="citations"):
     return wrapper.find(class_="w-field__errors").decode_contents()
 
 
-def test_citation_form_refuses_quote_not_in_essay(client, archive):
+def test_citation_form_refuses_quote_not_in_essay(client, editorial_archive):
     """A quote the essay lacks is refused on the quote field, naming the essay."""
-    client = client_for(client, "moderator")
-
-    response = _post_with_citation(
-        client,
-        archive["film"],
-        archive["essay"],
-        "Some 8,000 people worked on the film.",
-        **{"action-publish": "1"},
+    response = _moderator_publishes_film_citation(
+        client, editorial_archive, "Some 8,000 people worked on the film."
     )
 
     assert response.status_code == 200
@@ -68,61 +68,54 @@ def test_citation_form_refuses_quote_not_in_essay(client, archive):
     assert not FilmCitation.objects.exists()
 
 
-def test_citation_form_accepts_quote_and_sets_anchor(client, archive):
+def test_citation_form_accepts_quote_and_sets_anchor(client, editorial_archive):
     """An exact quote is saved with the anchor of the paragraph that holds it."""
-    client = client_for(client, "moderator")
-
-    response = _post_with_citation(
-        client,
-        archive["film"],
-        archive["essay"],
-        "It took over $600 million at home.",
-        **{"action-publish": "1"},
+    response = _moderator_publishes_film_citation(
+        client, editorial_archive, "It took over $600 million at home."
     )
 
     assert response.status_code == 302
     citation = FilmCitation.objects.get()
     assert citation.anchor == "p2"
-    assert citation.get_url() == f"{archive['essay'].url}#p2"
+    assert citation.get_url() == f"{editorial_archive['essay'].url}#p2"
 
 
-def test_citation_form_editor_draft_keeps_anchor_in_revision(client, archive):
+def test_citation_form_editor_draft_keeps_anchor_in_revision(client, editorial_archive):
     """An editor's draft saves the anchor in the revision, ready for approval."""
     client = client_for(client, "editor")
 
     response = _post_with_citation(
-        client, archive["film"], archive["essay"], "Some 7,000 people worked"
+        client,
+        editorial_archive["film"],
+        editorial_archive["essay"],
+        "Some 7,000 people worked",
     )
 
     assert response.status_code == 302, response.content.decode()[-3000:]
 
-    film = FilmPage.objects.get(pk=archive["film"].pk)
+    film = FilmPage.objects.get(pk=editorial_archive["film"].pk)
     draft = film.get_latest_revision_as_object()
     assert [c.anchor for c in draft.citations.all()] == ["p1"]
 
 
-def test_citation_form_on_event_page_shows_the_error(client, archive):
+def test_citation_form_on_event_page_shows_the_error(client, editorial_archive):
     """Policy events' citations are checked the same way."""
-    client = client_for(client, "moderator")
-    event = archive["event"]
-    url = reverse("wagtailadmin_pages:edit", args=[event.pk])
-    data = _with_citation(
-        form_data(client.get(url).content.decode()),
-        archive["essay"],
+    response = _post_with_citation(
+        client_for(client, "moderator"),
+        editorial_archive["event"],
+        editorial_archive["essay"],
         "A quote from nowhere.",
+        **{"body-count": "0"},
     )
-    data["body-count"] = ["0"]
-
-    response = client.post(url, data)
 
     assert response.status_code == 200
     assert REFUSAL in _quote_field_errors(response.content.decode())
     assert not EventCitation.objects.exists()
 
 
-def test_citation_clean_matches_typographic_quotes_and_spacing(archive):
+def test_citation_clean_matches_typographic_quotes_and_spacing(editorial_archive):
     """Curly quotes, dashes and extra spaces in the quote still match."""
-    essay = archive["essay"]
+    essay = editorial_archive["essay"]
     essay.body = [
         (
             "paragraph",
@@ -134,7 +127,7 @@ def test_citation_clean_matches_typographic_quotes_and_spacing(archive):
     ]
     essay.save_revision().publish()
     citation = FilmCitation(
-        page=archive["film"],
+        page=editorial_archive["film"],
         claim="He said it twice.",
         essay=essay,
         quote="He said \u201cwe are  not alone\u201d \u2013 twice.",
@@ -145,12 +138,12 @@ def test_citation_clean_matches_typographic_quotes_and_spacing(archive):
     assert citation.anchor == "q1"
 
 
-def test_citation_clean_error_is_on_the_quote_field(archive):
+def test_citation_clean_error_is_on_the_quote_field(editorial_archive):
     """The model's refusal is attached to the quote field, naming the essay."""
     citation = FilmCitation(
-        page=archive["film"],
+        page=editorial_archive["film"],
         claim="Made up.",
-        essay=archive["essay"],
+        essay=editorial_archive["essay"],
         quote="Nothing like this is in the essay.",
     )
 

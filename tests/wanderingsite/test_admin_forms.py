@@ -4,17 +4,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from tests.factories import make_tag
-from tests.wanderingsite.editorial_helpers import client_for, small_archive
+from tests.wanderingsite.editorial_helpers import client_for
 
 AUTOCOMPLETE = reverse(
     "wagtailadmin_tag_model_autocomplete", args=["wanderingsite", "archivetag"]
 )
-
-
-@pytest.fixture
-def archive(home_page):
-    return small_archive(home_page, tags=[make_tag("Soft power")])
 
 
 def _edit_form(client, page):
@@ -25,9 +19,9 @@ def _edit_form(client, page):
 
 
 @pytest.mark.parametrize("kind", ["film", "essay", "event"])
-def test_admin_form_every_field_has_help_text(client, archive, kind):
+def test_admin_form_every_field_has_help_text(client, editorial_archive, kind):
     """Each field of the form, inline rows included, explains itself."""
-    form = _edit_form(client_for(client, "editor"), archive[kind])
+    form = _edit_form(client_for(client, "editor"), editorial_archive[kind])
 
     wrappers = form.select("[data-field-wrapper]")
     silent = [
@@ -41,9 +35,11 @@ def test_admin_form_every_field_has_help_text(client, archive, kind):
 
 
 @pytest.mark.parametrize("kind", ["film", "essay", "event"])
-def test_admin_form_tags_autocomplete_from_archive_vocabulary(client, archive, kind):
+def test_admin_form_tags_autocomplete_from_archive_vocabulary(
+    client, editorial_archive, kind
+):
     """The tag field completes from the archive's own tag model."""
-    form = _edit_form(client_for(client, "editor"), archive[kind])
+    form = _edit_form(client_for(client, "editor"), editorial_archive[kind])
 
     field = form.find("input", attrs={"name": "tags"})
 
@@ -51,7 +47,7 @@ def test_admin_form_tags_autocomplete_from_archive_vocabulary(client, archive, k
     assert "Soft power" in field.get("value", "")
 
 
-def test_admin_tag_autocomplete_finds_shared_tags(client, archive):
+def test_admin_tag_autocomplete_finds_shared_tags(client, editorial_archive):
     """Typing the start of a tag's name offers it, whatever the case."""
     response = client_for(client, "editor").get(AUTOCOMPLETE, {"term": "soft"})
 

@@ -11,12 +11,10 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page, TaskState
 
-from tests.factories import make_film, make_tag
 from tests.wanderingsite.editorial_helpers import (
     client_for,
     make_user,
     post_edit,
-    small_archive,
 )
 
 ALLOW, DENY = "allow", "deny"
@@ -50,16 +48,6 @@ CASES = [
     for action, expected in PERMISSIONS.items()
     for role in ROLES
 ]
-
-
-@pytest.fixture
-def archive(home_page):
-    tag = make_tag("Soft power")
-    other = make_tag("Cultural confidence")
-    archive = small_archive(home_page, tags=[tag, other])
-    archive["tag"] = tag
-    archive["draft"] = make_film(archive["indexes"]["films"], live=False)
-    return archive
 
 
 def _refused(response, role) -> bool:
@@ -177,12 +165,12 @@ def act(action, client, role, archive) -> str:
 
 @pytest.mark.parametrize(("action", "role", "expected"), CASES)
 def test_permission_table_is_enforced_by_the_admin(
-    client, archive, action, role, expected
+    client, editorial_archive, action, role, expected
 ):
     """Each role is allowed or refused each admin action exactly as the table says."""
     client = client_for(client, role)
 
-    assert act(action, client, role, archive) == expected
+    assert act(action, client, role, editorial_archive) == expected
 
 
 def test_permission_table_has_a_verdict_for_every_role():
@@ -192,10 +180,10 @@ def test_permission_table_has_a_verdict_for_every_role():
         assert set(verdicts) <= {ALLOW, DENY}, action
 
 
-def test_permission_editors_cannot_publish_by_any_button(client, archive):
+def test_permission_editors_cannot_publish_by_any_button(client, editorial_archive):
     """An editor pressing 'publish' saves a draft: the live page is unchanged."""
     client = client_for(client, "editor")
-    film = archive["film"]
+    film = editorial_archive["film"]
 
     post_edit(client, film, title="Sneaked in", **{"action-publish": "1"})
 
@@ -205,7 +193,7 @@ def test_permission_editors_cannot_publish_by_any_button(client, archive):
     assert film.has_unpublished_changes
 
 
-def test_permission_tag_admin_is_not_in_editors_menu(client, archive):
+def test_permission_tag_admin_is_not_in_editors_menu(client, editorial_archive):
     """The admin menu offers Tags to moderators but not to editors."""
     tags_url = reverse("wagtailsnippets_wanderingsite_archivetag:list")
 

@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, TaskState, WorkflowState
 
-from tests.factories import make_film
 from tests.wanderingsite.editorial_helpers import (
     client_for,
     form_data,
-    small_archive,
+    post_edit,
 )
 
 COMMENT = "Please cite the essay for the box-office figure."
@@ -34,6 +33,17 @@ def _submit_new_film(client, films_index, title="Shadow of the Sun", **extra):
     return Page.objects.get(slug="shadow-of-the-sun").specific
 
 
+def _editor_submits_new_film(client, archive, **extra):
+    """The editor's client, and the new film it has submitted for review."""
+    editor = client_for(client, "editor")
+    return editor, _submit_new_film(editor, archive["indexes"]["films"], **extra)
+
+
+def _moderator(client):
+    """A second client, signed in as the moderator."""
+    return client_for(client.__class__(), "moderator")
+
+
 def _task_state(page):
     return TaskState.objects.get(
         workflow_state__object_id=str(page.pk),
@@ -50,17 +60,15 @@ def _act(client, page, action, comment=""):
     return client.post(url, {"comment": comment})
 
 
-def test_workflow_submission_is_public_only_after_approval(client, home_page):
+def test_workflow_submission_is_public_only_after_approval(client, editorial_archive):
     """A submitted film stays off the site until a moderator approves it."""
-    archive = small_archive(home_page)
-    editor = client_for(client, "editor")
-    page = _submit_new_film(editor, archive["indexes"]["films"])
+    editor, page = _editor_submits_new_film(client, editorial_archive)
 
     assert not page.live
     assert page.workflow_in_progress
     assert editor.get(page.url or "/films/shadow-of-the-sun/").status_code == 404
 
-    moderator = client_for(client.__class__(), "moderator")
+    moderator = _moderator(client)
     response = _act(moderator, page, "approve")
 
     assert response.status_code == 302
@@ -71,33 +79,30 @@ def test_workflow_submission_is_public_only_after_approval(client, home_page):
     assert not page.workflow_in_progress
 
 
-def test_workflow_change_to_live_page_waits_for_approval(client, home_page):
+def test_workflow_change_to_live_page_waits_for_approval(client, editorial_archive):
     """An edit to a live film is not shown until approved, then it is live."""
-    film = small_archive(home_page)["film"]
+    film = editorial_archive["film"]
     editor = client_for(client, "editor")
-    edit_url = reverse("wagtailadmin_pages:edit", args=[film.pk])
-    data = form_data(editor.get(edit_url).content.decode())
-    data.update(title=["The Wandering Earth (2019)"], **{"action-submit": ["1"]})
-    editor.post(edit_url, data)
+    post_edit(
+        editor, film, title="The Wandering Earth (2019)", **{"action-submit": "1"}
+    )
 
     film.refresh_from_db()
     assert film.title == "The Wandering Earth"
     assert film.has_unpublished_changes
 
-    _act(client_for(client.__class__(), "moderator"), film, "approve")
+    _act(_moderator(client), film, "approve")
 
     film.refresh_from_db()
     assert film.title == "The Wandering Earth (2019)"
     assert not film.has_unpublished_changes
 
 
-def test_workflow_rejection_returns_to_editor_with_comment(client, home_page):
+def test_workflow_rejection_returns_to_editor_with_comment(client, editorial_archive):
     """Requested changes keep the page off the site and tell the editor why."""
-    archive = small_archive(home_page)
-    editor = client_for(client, "editor")
-    page = _submit_new_film(editor, archive["indexes"]["films"])
+    editor, page = _editor_submits_new_film(client, editorial_archive)
 
-    moderator = client_for(client.__class__(), "moderator")
+    moderator = _moderator(client)
     _act(moderator, page, "reject", comment=COMMENT)
 
     page.refresh_from_db()
@@ -113,11 +118,9 @@ def test_workflow_rejection_returns_to_editor_with_comment(client, home_page):
     assert COMMENT in notice.body
 
 
-def test_workflow_editor_cannot_approve_own_submission(client, home_page):
+def test_workflow_editor_cannot_approve_own_submission(client, editorial_archive):
     """The submitting editor is refused the approve action; the page stays off."""
-    archive = small_archive(home_page)
-    editor = client_for(client, "editor")
-    page = _submit_new_film(editor, archive["indexes"]["films"])
+    editor, page = _editor_submits_new_film(client, editorial_archive)
 
     response = _act(editor, page, "approve")
 
@@ -129,18 +132,13 @@ def test_workflow_editor_cannot_approve_own_submission(client, home_page):
     assert page.current_workflow_task.get_actions(page, page.owner) == []
 
 
-def test_workflow_resubmission_after_changes_can_be_approved(client, home_page):
+def test_workflow_resubmission_after_changes_can_be_approved(client, editorial_archive):
     """After requested changes the editor resubmits and the moderator approves."""
-    archive = small_archive(home_page)
-    editor = client_for(client, "editor")
-    page = _submit_new_film(editor, archive["indexes"]["films"])
-    moderator = client_for(client.__class__(), "moderator")
+    editor, page = _editor_submits_new_film(client, editorial_archive)
+    moderator = _moderator(client)
     _act(moderator, page, "reject", comment=COMMENT)
 
-    edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-    data = form_data(editor.get(edit_url).content.decode())
-    data.update(summary=["Now with a source."], **{"action-submit": ["1"]})
-    editor.post(edit_url, data)
+    post_edit(editor, page, summary="Now with a source.", **{"action-submit": "1"})
     _act(moderator, page, "approve")
 
     page.refresh_from_db()
@@ -148,18 +146,18 @@ def test_workflow_resubmission_after_changes_can_be_approved(client, home_page):
     assert page.summary == "Now with a source."
 
 
-def test_workflow_scheduled_publishing_waits_for_publish_scheduled(client, home_page):
+def test_workflow_scheduled_publishing_waits_for_publish_scheduled(
+    client, editorial_archive
+):
     """An approved page with a go-live time goes live when publish_scheduled runs
     after that time, not before."""
-    archive = small_archive(home_page)
     go_live = timezone.now() + datetime.timedelta(days=2)
-    editor = client_for(client, "editor")
-    page = _submit_new_film(
-        editor,
-        archive["indexes"]["films"],
+    _, page = _editor_submits_new_film(
+        client,
+        editorial_archive,
         go_live_at=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"),
     )
-    _act(client_for(client.__class__(), "moderator"), page, "approve")
+    _act(_moderator(client), page, "approve")
 
     page.refresh_from_db()
     assert not page.live
@@ -179,10 +177,9 @@ def test_workflow_scheduled_publishing_waits_for_publish_scheduled(client, home_
     ).exists()
 
 
-def test_workflow_moderator_can_schedule_directly(client, home_page):
+def test_workflow_moderator_can_schedule_directly(client, editorial_archive):
     """A moderator's publish with a future go-live time schedules, not publishes."""
-    archive = small_archive(home_page)
-    draft = make_film(archive["indexes"]["films"], live=False, title="Draft film")
+    draft = editorial_archive["draft"]
     moderator = client_for(client, "moderator")
     go_live = timezone.now() + datetime.timedelta(hours=3)
     edit_url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
