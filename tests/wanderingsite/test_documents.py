@@ -1,9 +1,8 @@
 import re
-import tomllib
-from pathlib import Path
 
 import pytest
 
+from tests.archive_fixtures import DOCUMENTS, essay_layout, source_sentences
 from wanderingsite.documents import (
     Layout,
     LayoutError,
@@ -14,8 +13,6 @@ from wanderingsite.documents import (
 )
 from wanderingsite.quotes import normalise
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-DOCUMENTS = FIXTURES / "documents"
 ESSAY_002 = "002_77ac2b0b79d48e72.txt"
 HEADINGS_002 = [
     "China's global strategy",
@@ -24,14 +21,10 @@ HEADINGS_002 = [
     "Diplomacy and geopolitics",
     "Reflection",
 ]
-# A sentence ends at . ? or ! (or one followed by a closing quote) and a space.
-SENTENCE_END = r"(?<=[.?!])\s+|(?<=[.?!]['\"])\s+"
 
 
 def _layout(document_name: str) -> Layout:
-    essays = tomllib.loads((FIXTURES / "essays.toml").read_text("utf-8"))["essay"]
-    essay = next(e for e in essays if e["document"] == document_name)
-    table = essay.get("layout", {})
+    table = essay_layout(document_name)
     return Layout(
         metadata=tuple(table.get("metadata", ())),
         headings=tuple(table.get("headings", ())),
@@ -42,10 +35,6 @@ def _layout(document_name: str) -> Layout:
 def _parse(document_name: str):
     text = (DOCUMENTS / document_name).read_text("utf-8")
     return parse_document(text, _layout(document_name))
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(SENTENCE_END, normalise(text)) if s]
 
 
 def test_parse_document_keeps_002_metadata_out_of_the_body():
@@ -125,15 +114,9 @@ def test_parse_document_plain_texts_are_paragraphs_in_order(document_name):
 )
 def test_parse_document_keeps_every_sentence_in_order(document_name):
     """Every body sentence of the source is in the blocks, words unchanged, in order."""
-    text = (DOCUMENTS / document_name).read_text("utf-8")
-    layout = _layout(document_name)
-    skipped = {line.strip() for line in (*layout.metadata, *layout.headings)}
-    source_lines = [line for line in text.splitlines() if line.strip() not in skipped]
-    cleaned = re.sub(r"\[([^\]]+)\]\(#\)", r"\1", " ".join(source_lines))
-    cleaned = cleaned.replace("*", "")
     body = normalise(" ".join(block.text for block in _parse(document_name).blocks))
     position = 0
-    for sentence in _sentences(cleaned):
+    for sentence in source_sentences(document_name):
         found = body.find(sentence, position)
         assert found >= 0, sentence
         position = found + len(sentence)

@@ -1,17 +1,14 @@
 """Bad fixtures fail with file, record and field named, and write nothing."""
 
 import io
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 
+from tests.archive_fixtures import edit_fixture, load_archive
 from wanderingsite.models import ArchiveTag, LoadedRecord, Person
 from wanderingsite.services import archive as archive_service
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 # (file, text to replace, replacement, what the error must say)
 CASES = {
@@ -68,14 +65,14 @@ CASES = {
     ),
     "bad date": (
         "films.toml",
-        'release_date = "2019-02-05"',
+        'release_date = "2019-02"',
         'release_date = "2019-13"',
         'fixtures/films.toml: film "the-wandering-earth": field "release_date": '
         "'2019-13' is not YYYY, YYYY-MM or YYYY-MM-DD",
     ),
     "impossible day": (
         "events.toml",
-        'date = "2023-01-22"',
+        'date = "2023-01"',
         'date = "2023-02-30"',
         'event "2023-the-wandering-earth-ii-released": field "date": '
         "'2023-02-30' is not YYYY, YYYY-MM or YYYY-MM-DD",
@@ -146,20 +143,6 @@ CASES = {
 }
 
 
-@pytest.fixture
-def fixtures_copy(tmp_path) -> Path:
-    target = tmp_path / "fixtures"
-    shutil.copytree(FIXTURES, target)
-    return target
-
-
-def _edit(fixtures: Path, filename: str, old: str, new: str) -> None:
-    path = fixtures / filename
-    text = path.read_text("utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), "utf-8")
-
-
 def _counts() -> dict[str, int]:
     models = [
         Page, Revision, PageLogEntry, ModelLogEntry, LoadedRecord, Person, ArchiveTag
@@ -171,11 +154,11 @@ def _counts() -> dict[str, int]:
 def test_load_archive_bad_fixture_names_file_record_and_field(db, fixtures_copy, case):
     """Each kind of bad input fails with a precise message and writes nothing."""
     filename, old, new, expected = case
-    _edit(fixtures_copy, filename, old, new)
+    edit_fixture(fixtures_copy, filename, old, new)
     before = _counts()
 
     with pytest.raises(CommandError) as caught:
-        call_command("load_archive", fixtures=fixtures_copy, stdout=io.StringIO())
+        load_archive(fixtures_copy)
 
     message = str(caught.value)
     assert message.startswith("The archive fixtures are invalid; nothing was written.")
@@ -185,7 +168,7 @@ def test_load_archive_bad_fixture_names_file_record_and_field(db, fixtures_copy,
 
 def test_load_archive_malformed_toml_names_the_line(db, fixtures_copy):
     """A TOML syntax error gives the file and the line it is on."""
-    _edit(fixtures_copy, "tags.toml", 'slug = "liu-cixin"', 'slug = "liu-cixin')
+    edit_fixture(fixtures_copy, "tags.toml", 'slug = "liu-cixin"', 'slug = "liu-cixin')
     line = next(
         number
         for number, text in enumerate(
@@ -194,13 +177,15 @@ def test_load_archive_malformed_toml_names_the_line(db, fixtures_copy):
         if text == 'slug = "liu-cixin'
     )
     with pytest.raises(CommandError, match=rf"tags\.toml: .*\(at line {line},"):
-        call_command("load_archive", fixtures=fixtures_copy, stdout=io.StringIO())
+        load_archive(fixtures_copy)
 
 
 def test_load_archive_reports_every_problem_at_once(db, fixtures_copy):
     """Several mistakes in several files are listed together."""
-    _edit(fixtures_copy, "films.toml", 'release_date = "2018"', 'release_date = "18"')
-    _edit(
+    edit_fixture(
+        fixtures_copy, "films.toml", 'release_date = "2018"', 'release_date = "18"'
+    )
+    edit_fixture(
         fixtures_copy,
         "people.toml",
         'kind = "institution"\ndescription = """The',
@@ -208,7 +193,7 @@ def test_load_archive_reports_every_problem_at_once(db, fixtures_copy):
     )
 
     with pytest.raises(CommandError) as caught:
-        call_command("load_archive", fixtures=fixtures_copy, stdout=io.StringIO())
+        load_archive(fixtures_copy)
 
     message = str(caught.value)
     assert 'film "operation-red-sea": field "release_date"' in message
@@ -226,7 +211,7 @@ def test_load_archive_rolls_back_everything_when_writing_fails(
 
     monkeypatch.setattr(archive_service._Writer, "event_spec", fail)
     with pytest.raises(RuntimeError, match="disk full"):
-        call_command("load_archive", stdout=io.StringIO())
+        load_archive()
 
     assert _counts() == before
 
@@ -241,14 +226,14 @@ def test_load_archive_check_validates_and_writes_nothing(db):
     assert _counts() == before
     assert output.getvalue().startswith(
         "Archive fixtures are valid: 3 essays, 9 films, 13 events, "
-        "14 people and institutions, 16 tags, 57 citations."
+        "14 people and institutions, 16 tags, 83 citations."
     )
     assert "Nothing was written (--check)." in output.getvalue()
 
 
 def test_load_archive_check_reports_bad_fixtures(db, fixtures_copy):
     """--check fails on the same problems a load would."""
-    _edit(
+    edit_fixture(
         fixtures_copy, "films.toml", 'release_date = "1998"', 'release_date = "1998-00"'
     )
     with pytest.raises(CommandError, match='film "armageddon": field "release_date"'):
