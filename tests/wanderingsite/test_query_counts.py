@@ -1,8 +1,10 @@
-"""No public page needs more than 15 SQL queries, however large the archive.
+"""No public page, feed or listing needs more than 15 SQL queries, however
+large the archive.
 
 The sample archive is built once for the module: counted small, then grown by
-50 pages and 30 tags that show up on every page measured (more films, essays,
-events, credits, citations, authors and tags), and counted again.
+50 pages and 30 tags that show up on everything measured (more films, essays,
+events, credits, citations, authors and tags; all tagged "Soft power", which
+the search, the tag feed and the tag page ask for), and counted again.
 """
 
 import copy
@@ -28,6 +30,14 @@ PAGES = {
     "event": "/timeline/strong-film-power/",
     "tag list": "/tags/",
     "tag detail": "/tags/soft-power/",
+    "latest feed": "/feeds/latest/",
+    "tag feed": "/tags/soft-power/feed/",
+    "sitemap": "/sitemap.xml",
+    "search": "/search/?q=soft+power",
+    "API films": "/api/v2/pages/?type=films.FilmPage&fields=*",
+    "API essays": "/api/v2/pages/?type=essays.EssayPage&fields=*",
+    "API events": "/api/v2/pages/?type=films.PolicyEventPage&fields=*",
+    "API pages": "/api/v2/pages/?fields=*",
 }
 
 

@@ -1,8 +1,5 @@
 import re
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from tests import factories as f
 from tests.sample_archive import HIDDEN
 from wanderingsite.search import (
@@ -235,24 +232,6 @@ def test_search_view_answers_hostile_input_without_error_or_markup(
             assert markup not in html, params
 
 
-def _search_queries(client, query):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/search/", {"q": query}).status_code == 200
-    return len(queries)
-
-
-def test_search_view_query_count_does_not_grow_with_the_archive(client, sample_archive):
-    """A results page costs the same few queries, however large the archive."""
-    _search_queries(client, "wandering")
-    small = _search_queries(client, "wandering")
-    tag = f.make_tag("Orbit")
-    for n in range(30):
-        f.make_film(sample_archive.films, title=f"Wandering orbit {n}", tags=[tag])
-        f.make_essay(sample_archive.essays, title=f"Wandering essay {n}", tags=[tag])
-    grown = _search_queries(client, "wandering")
-    assert grown == small
-    assert grown <= 15
-
-
-# Search over the real, loaded archive is tested in test_load_archive.py, whose
-# module loads it once.
+# Elsewhere: how many queries a results page costs as the archive grows
+# (test_query_counts.py), and search over the real, loaded archive
+# (test_load_archive.py, whose module loads it once).

@@ -1,10 +1,6 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
-from tests import factories as f
 from tests.sample_archive import HIDDEN
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -54,18 +50,4 @@ def test_sitemap_leaves_out_hidden_pages(client, sample_archive):
     assert HIDDEN not in body
 
 
-def test_sitemap_query_count_does_not_grow(client, sample_archive):
-    """The sitemap costs the same few queries however many pages it lists."""
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/sitemap.xml").status_code == 200
-        return len(queries)
-
-    count()
-    small = count()
-    for _ in range(10):
-        f.make_film(sample_archive.films)
-        f.make_essay(sample_archive.essays)
-        f.make_event(sample_archive.timeline)
-    assert count() == small <= 15
+# How many queries the sitemap costs as the archive grows: test_query_counts.py.
