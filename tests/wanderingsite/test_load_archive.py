@@ -25,10 +25,12 @@ from films.models import (
     PolicyEventPageTag,
 )
 from tests.archive_fixtures import edit_fixture, load_archive, source_sentences
+from tests.wanderingsite.editorial_helpers import make_user
 from wanderingsite.dates import DatePrecision
 from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
 from wanderingsite.quotes import normalise
 from wanderingsite.search import search_archive
+from wanderingsite.services import tags as tag_service
 
 MAIN_TAGS = [
     "science-fiction",
@@ -373,6 +375,22 @@ def test_load_archive_keeps_a_tag_a_moderator_edited(loaded_archive):
     tag.refresh_from_db()
     assert tag.description == "A moderator's description."
     assert 'Kept tag "propaganda": changed in the admin since the last load.' in output
+
+
+def test_merge_survives_reloading_the_archive(loaded_archive):
+    """load_archive run after a merge neither recreates the merged tag nor takes
+    the kept tag off the pages it was moved to."""
+    merged = ArchiveTag.objects.get(slug="propaganda")
+    kept = ArchiveTag.objects.get(slug="soft-power")
+    before = tag_service.tag_use_counts(merged)
+    assert sum(before.values()) > 0
+    tag_service.merge_tags(merged, kept, user=make_user("moderator"))
+    after_merge = tag_service.tag_use_counts(kept)
+
+    load_archive()
+
+    assert not ArchiveTag.objects.filter(slug="propaganda").exists()
+    assert tag_service.tag_use_counts(kept) == after_merge
 
 
 def test_load_archive_leaves_a_renamed_tag_on_its_pages(loaded_archive, fixtures_copy):
