@@ -1,6 +1,10 @@
 """Public surfaces under odd input and unusual data."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from wagtail.models import Site
 
 from tests import factories as f
 
@@ -59,3 +63,43 @@ def test_api_refuses_a_site_whose_port_is_not_a_number(client, indexes, site):
     response = client.get("/api/v2/pages/", {"site": site})
     assert response.status_code == 400
     assert "site" in response.json()["message"]
+
+
+def test_absolute_links_use_the_configured_base_url(client, indexes, settings):
+    """Canonical and OpenGraph URLs, the sitemap and the API's html_url all
+    start with WAGTAILADMIN_BASE_URL, where the site is served, not with the
+    placeholder address the home page migration gave the site."""
+    film = f.make_film(indexes["films"], title="The Wandering Earth")
+    base = settings.WAGTAILADMIN_BASE_URL
+    assert Site.objects.get(is_default_site=True).root_url == base
+
+    page = client.get("/films/the-wandering-earth/").content.decode()
+    assert f'<link rel="canonical" href="{base}/films/the-wandering-earth/">' in page
+    assert f'content="{base}/films/the-wandering-earth/"' in page
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"<loc>{base}/films/the-wandering-earth/</loc>" in sitemap
+    detail = client.get(f"/api/v2/pages/{film.pk}/").json()
+    assert detail["meta"]["html_url"] == f"{base}/films/the-wandering-earth/"
+
+
+def _site_address_migration():
+    return importlib.import_module(
+        "wanderingsite.migrations.0005_site_address_from_base_url"
+    )
+
+
+def test_site_address_migration_keeps_an_address_set_in_the_admin(db, settings):
+    """Only the placeholder localhost:80 is replaced by the base URL's host and
+    port; an address set in the admin stays."""
+    migration = _site_address_migration()
+    site = Site.objects.get(is_default_site=True)
+    Site.objects.filter(pk=site.pk).update(hostname="localhost", port=80)
+    settings.WAGTAILADMIN_BASE_URL = "https://archive.example.org"
+    migration.use_base_url(django_apps, None)
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("archive.example.org", 443)
+
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    migration.use_base_url(django_apps, None)
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("archive.example.org", 443)
