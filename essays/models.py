@@ -199,7 +199,9 @@ class BoxOfficeFigure(Orderable, Citation):
                 FieldPanel("currency"),
             ]
         ),
-        *Citation.panels,
+        # The box-office table is its own topic; the citation's topic would
+        # only ask the editor a question nothing reads.
+        *(panel for panel in Citation.panels if panel.field_name != "topic"),
     ]
 
 

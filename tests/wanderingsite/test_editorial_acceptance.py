@@ -71,3 +71,19 @@ def test_editorial_approving_on_the_edit_page_publishes_an_added_credit(
         workflow_state=state, status=TaskState.STATUS_IN_PROGRESS
     ).exists()
     assert "Frant Gwo" in visitor.get(film.url).content.decode()
+
+
+def test_editorial_film_form_asks_a_topic_for_facts_but_not_for_box_office(
+    client, home_page
+):
+    """A cited fact is filed under a topic; a box-office figure, which has its
+    own table, does not ask for one."""
+    film = small_archive(home_page)["film"]
+    editor = client_for(client, "editor")
+
+    html = editor.get(reverse("wagtailadmin_pages:edit", args=[film.pk]))
+    html = html.content.decode()
+
+    assert 'name="citations-__prefix__-topic"' in html
+    assert 'name="box_office_figures-__prefix__-quote"' in html
+    assert 'name="box_office_figures-__prefix__-topic"' not in html
