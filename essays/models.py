@@ -38,7 +38,9 @@ class EssayPageTag(ItemBase):
 
 
 class EssayAuthor(Orderable):
-    page = ParentalKey("essays.EssayPage", related_name="authors", on_delete=models.CASCADE)
+    page = ParentalKey(
+        "essays.EssayPage", related_name="authors", on_delete=models.CASCADE
+    )
     person = models.ForeignKey(
         "wanderingsite.Person", on_delete=models.PROTECT, related_name="essays_written"
     )
@@ -77,7 +79,9 @@ class Citation(models.Model):
     claim = models.CharField(
         _("claim"),
         max_length=300,
-        help_text=_("The fact in your own words, e.g. 'Some 7,000 people worked on it'."),
+        help_text=_(
+            "The fact in your own words, e.g. 'Some 7,000 people worked on it'."
+        ),
     )
     topic = models.CharField(
         _("topic"), max_length=20, choices=Topic.choices, default=Topic.CONTEXT
@@ -146,7 +150,9 @@ class Citation(models.Model):
 
 
 class FilmCitation(Orderable, Citation):
-    page = ParentalKey("films.FilmPage", related_name="citations", on_delete=models.CASCADE)
+    page = ParentalKey(
+        "films.FilmPage", related_name="citations", on_delete=models.CASCADE
+    )
 
 
 class EventCitation(Orderable, Citation):
@@ -313,7 +319,9 @@ class EssayPage(ArchivePage):
         index.SearchField("publication"),
         index.FilterField("published_date"),
         index.RelatedFields("tags", [index.SearchField("name")]),
-        index.RelatedFields("authors", [index.RelatedFields("person", [index.SearchField("name")])]),
+        index.RelatedFields(
+            "authors", [index.RelatedFields("person", [index.SearchField("name")])]
+        ),
     ]
     api_fields = [
         APIField("summary"),
@@ -380,7 +388,9 @@ class EssayPage(ArchivePage):
 
 
 class EssayIndexPage(ArchivePage):
-    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+    intro = RichTextField(
+        _("introduction"), features=["bold", "italic", "link"], blank=True
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
 

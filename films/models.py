@@ -48,7 +48,9 @@ class FilmCredit(Orderable):
         CAST = "cast", _("Cast")
         PRODUCER = "producer", _("Producer")
 
-    page = ParentalKey("films.FilmPage", related_name="credits", on_delete=models.CASCADE)
+    page = ParentalKey(
+        "films.FilmPage", related_name="credits", on_delete=models.CASCADE
+    )
     person = models.ForeignKey(
         "wanderingsite.Person", on_delete=models.PROTECT, related_name="film_credits"
     )
@@ -66,8 +68,7 @@ class FilmCredit(Orderable):
                 FieldPanel(
                     "person",
                     help_text=_(
-                        "Choose from People; add the person or institution there "
-                        "first."
+                        "Choose from People; add the person or institution there first."
                     ),
                 ),
                 FieldPanel("role", help_text=_("What they did on the film.")),
@@ -255,7 +256,9 @@ class FilmPage(PreciseDateMixin, ArchivePage):
 
 
 class FilmIndexPage(ArchivePage):
-    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+    intro = RichTextField(
+        _("introduction"), features=["bold", "italic", "link"], blank=True
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
 
@@ -322,7 +325,9 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
             widget=forms.CheckboxSelectMultiple,
             help_text=_("Films the event bears on; their pages list it."),
         ),
-        InlinePanel("citations", heading=_("Facts and their sources"), label=_("Cited fact")),
+        InlinePanel(
+            "citations", heading=_("Facts and their sources"), label=_("Cited fact")
+        ),
         FieldPanel(
             "tags",
             help_text=_(
@@ -383,7 +388,9 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
 
 
 class TimelinePage(ArchivePage):
-    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+    intro = RichTextField(
+        _("introduction"), features=["bold", "italic", "link"], blank=True
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
 

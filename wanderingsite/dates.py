@@ -12,10 +12,20 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("Day")
 
 
-MONTHS = (
-    "January February March April May June July August September October "
-    "November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def format_precise_date(value: datetime.date | None, precision: str) -> str:
