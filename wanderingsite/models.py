@@ -4,12 +4,13 @@ Imported by ``films`` and ``essays``; imports neither.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from .dates import DatePrecision, format_precise_date, iso_precise_date
@@ -175,6 +176,31 @@ class ArchivePage(Page):
         context["breadcrumbs"] = self.get_breadcrumbs()
         context["json_ld"] = self.get_json_ld(context)
         return context
+
+    def route(self, request, path_components):
+        # An index holds one page type: ask for it by slug in one query, where
+        # Wagtail's own routing reads the child's page row and then its type.
+        (child_model, *others) = self.clean_subpage_models() or [None]
+        if not path_components or child_model is None or others:
+            return super().route(request, path_components)
+        try:
+            child = child_model.objects.child_of(self).get(slug=path_components[0])
+        except child_model.DoesNotExist:
+            return super().route(request, path_components)
+        child._cached_parent_obj = self
+        return child.route(request, path_components[1:])
+
+    def get_view_restrictions(self):
+        """Wagtail's view restrictions for the page in one query, not two: its
+        own and its ancestors', an alias ancestor's source in the alias's place."""
+        if self.alias_of_id or not self.path:
+            return super().get_view_restrictions()
+        step = self.steplen
+        paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths, page__alias_of__isnull=True)
+            | Q(page__aliases__path__in=paths)
+        ).distinct()
 
     def get_breadcrumbs(self) -> list[Page]:
         """The pages above this one, home first, without the tree's root."""

@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
-from wagtail.models import Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories as f
 
@@ -103,3 +103,48 @@ def test_site_address_migration_keeps_an_address_set_in_the_admin(db, settings):
     migration.use_base_url(django_apps, None)
     site.refresh_from_db()
     assert (site.hostname, site.port) == ("archive.example.org", 443)
+
+
+def _wagtail_restrictions(page) -> set[int]:
+    return set(Page.get_view_restrictions(page).values_list("pk", flat=True))
+
+
+def _restrictions(page) -> set[int]:
+    return set(page.get_view_restrictions().values_list("pk", flat=True))
+
+
+def test_view_restrictions_are_wagtails_own(indexes):
+    """A page's view restrictions, read in one query, are those Wagtail reads:
+    its own, its ancestors', and for an alias ancestor its source's."""
+    film = f.make_film(indexes["films"], title="The Wandering Earth")
+    other = f.make_film(indexes["films"], title="Wolf Warrior 2")
+    alias_index = indexes["films"].create_alias(update_slug="films-again")
+    under_alias = f.make_film(alias_index, title="Monster Hunt")
+    pages = [film, other, indexes["films"], alias_index, under_alias]
+    assert all(_restrictions(p) == set() for p in pages)
+
+    on_index = PageViewRestriction.objects.create(
+        page=indexes["films"], restriction_type="password", password="x"
+    )
+    on_film = PageViewRestriction.objects.create(page=film, restriction_type="login")
+    for page in pages:
+        assert _restrictions(page) == _wagtail_restrictions(page), page.title
+    assert _restrictions(film) == {on_index.pk, on_film.pk}
+    assert _restrictions(under_alias) == {on_index.pk}
+
+
+def test_page_under_a_private_section_asks_for_its_password(client, indexes):
+    """A film under a password-protected index is served as the password form,
+    and an unpublished one is a 404, however the page is routed."""
+    f.make_film(indexes["films"], title="The Wandering Earth", summary="Secret plot.")
+    f.make_film(indexes["films"], title="Wolf Warrior 2", live=False)
+    PageViewRestriction.objects.create(
+        page=indexes["films"], restriction_type="password", password="x"
+    )
+    response = client.get("/films/the-wandering-earth/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="password"' in body
+    assert "Secret plot." not in body
+    assert client.get("/films/wolf-warrior-2/").status_code == 404
+    assert client.get("/films/nope/").status_code == 404
