@@ -11,6 +11,7 @@ from wanderingsite import views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, TagFeed
 from wanderingsite.search import search_view
+from wanderingsite.sitemaps import ArchiveSitemap
 
 urlpatterns = [
     path("tags/", views.tag_index, name="tag_index"),
@@ -18,7 +19,9 @@ urlpatterns = [
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
     path("search/", search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": {"pages": ArchiveSitemap}}, name="sitemap"
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

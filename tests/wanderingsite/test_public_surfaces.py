@@ -4,6 +4,8 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories as f
@@ -148,3 +150,19 @@ def test_page_under_a_private_section_asks_for_its_password(client, indexes):
     assert "Secret plot." not in body
     assert client.get("/films/wolf-warrior-2/").status_code == 404
     assert client.get("/films/nope/").status_code == 404
+
+
+def _sitemap_queries(client) -> int:
+    client.get("/sitemap.xml")  # fills the site root paths cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").status_code == 200
+    return len(queries)
+
+
+def test_sitemap_costs_the_same_queries_whatever_page_types_it_lists(client, indexes):
+    """Films, essays and events join the sitemap without a query per type."""
+    before = _sitemap_queries(client)
+    f.make_film(indexes["films"])
+    f.make_essay(indexes["essays"])
+    f.make_event(indexes["timeline"])
+    assert _sitemap_queries(client) == before <= 5
