@@ -87,3 +87,16 @@ def test_editorial_film_form_asks_a_topic_for_facts_but_not_for_box_office(
     assert 'name="citations-__prefix__-topic"' in html
     assert 'name="box_office_figures-__prefix__-quote"' in html
     assert 'name="box_office_figures-__prefix__-topic"' not in html
+
+
+def test_editorial_new_page_form_does_not_autosave(client, home_page):
+    """The add-page form does not autosave, so a submit can never race an
+    autosave that has already created the page at the same slug."""
+    archive = small_archive(home_page)
+    client = client_for(client, "editor")
+    index = archive["essay"].get_parent()
+    url = reverse("wagtailadmin_pages:add", args=["essays", "essaypage", index.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"w-autosave#save" not in response.content
+    assert b"data-w-autosave-interval-value" not in response.content

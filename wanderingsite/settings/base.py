@@ -133,6 +133,10 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 # screen's Approve re-saves any draft that adds a credit or a cited fact as a
 # new revision, and the review restarts instead of publishing.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
+# Autosave on a new page creates it in the background; a "Submit" pressed while
+# that request is in flight posts the create form again and fails on the slug
+# the autosave just took (a 500 in Wagtail 7.4). Editors save drafts by hand.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Avatars without a third-party request from every admin page.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
