@@ -10,6 +10,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -44,13 +45,22 @@ MAX_TERMS = 10
 PER_PAGE = 10
 MAX_TAG_FACETS = 20
 SNIPPET_LENGTH = 240
+# A query word that nothing holds is read as the archive's closest word when
+# they are this alike (difflib's ratio): "Hollywod" as "Hollywood".
+SPELLING_CUTOFF = 0.8
 
 # Substring scores, added to the full-text score (which lies in 0.5 .. 1): a
 # title holding every term scores 0.6, up to 1.0 as the terms cover more of it.
 IN_TITLES = 0.6
 TITLE_COVERAGE = 0.4
 IN_NAMES = 0.3
+# A title that also holds a number the query names ("Wandering Earth 2" and
+# "The Wandering Earth II") ranks above one that holds only the words.
+NUMERAL_BONUS = 0.4
 ARTICLES = frozenset({"a", "an", "the"})
+ROMAN = {"2": "ii", "3": "iii", "4": "iv", "5": "v", "6": "vi", "7": "vii"}
+ROMAN |= {"8": "viii", "9": "ix"}
+ARABIC = {roman: arabic for arabic, roman in ROMAN.items()}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
@@ -106,6 +116,8 @@ class ArchiveSearch:
     type_facets: list[Facet] = field(default_factory=list)
     tag_facets: list[Facet] = field(default_factory=list)
     suggested_tags: list[ArchiveTag] = field(default_factory=list)
+    # The query as its misspelt words were read, when nothing held them.
+    corrected_query: str = ""
 
     @property
     def is_filtered(self) -> bool:
@@ -155,8 +167,13 @@ def specific_pages(pages: QuerySet[Page]) -> list[Page]:
 
 
 def _type_for_content_type(content_type_id: int) -> SearchType | None:
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    return next((t for t in SEARCH_TYPES if t.model is model), None)
+    # get_for_models reads whichever of the three types it has not cached in
+    # one query, where get_for_id would read each on its own.
+    content_types = ContentType.objects.get_for_models(*SEARCH_MODELS)
+    return next(
+        (t for t in SEARCH_TYPES if content_types[t.model].pk == content_type_id),
+        None,
+    )
 
 
 def search_archive(
@@ -174,7 +191,15 @@ def search_archive(
     if tag and _SLUG.match(tag):
         selected_tag = ArchiveTag.objects.filter(slug=tag.lower()).first()
 
-    candidates = _candidates(terms) if terms else {}
+    pages = _searchable_pages()
+    candidates = _candidates(terms, pages) if terms else {}
+    corrected = corrected_terms(terms) if terms and not candidates else None
+    if corrected:
+        candidates = _full_text_matches(corrected, pages)
+        if candidates:
+            terms = corrected
+        else:
+            corrected = None
     _attach_tags(candidates)
 
     def keep(candidate: _Candidate, *, by_type=True, by_tag=True) -> bool:
@@ -219,29 +244,36 @@ def search_archive(
             for t in SEARCH_TYPES
         ],
         tag_facets=_tag_facets(tag_counts, selected_tag),
+        corrected_query=" ".join(corrected) if corrected else "",
     )
     if terms and not ranked:
         outcome.suggested_tags = _suggested_tags(terms)
     return outcome
 
 
-def _candidates(terms: list[str]) -> dict[int, _Candidate]:
-    candidates = _full_text_matches(terms)
+def _candidates(terms: list[str], pages: QuerySet[Page]) -> dict[int, _Candidate]:
+    candidates = _full_text_matches(terms, pages)
     for pk, (content_type_id, title, score) in _substring_matches(terms).items():
         candidate = candidates.setdefault(pk, _Candidate(content_type_id, title))
         candidate.substring = score
     return candidates
 
 
-def _full_text_matches(terms: list[str]) -> dict[int, _Candidate]:
+def _searchable_pages() -> QuerySet[Page]:
     # The backend only accepts filters on indexed fields, so visibility is
-    # Wagtail's own live()/public() here rather than visible_q().
-    pages = (
+    # Wagtail's own live()/public() here rather than visible_q(). public()
+    # reads the view restrictions as it is called: call this once a search.
+    return (
         Page.objects.live()
         .public()
         .type(*SEARCH_MODELS)
         .only("id", "content_type_id", "title")
     )
+
+
+def _full_text_matches(
+    terms: list[str], pages: QuerySet[Page]
+) -> dict[int, _Candidate]:
     hits = list(pages.search(" ".join(terms), operator="and").annotate_score("_score"))
     # ts_rank is positive, FTS5's bm25 negative: only the magnitude ranks.
     best = max((abs(hit._score or 0.0) for hit in hits), default=0.0) or 1.0
@@ -253,6 +285,14 @@ def _full_text_matches(terms: list[str]) -> dict[int, _Candidate]:
         )
         for hit in hits
     }
+
+
+def _numeral(term: str) -> str | None:
+    """``term`` as a pattern matching both its arabic and roman forms, if it
+    is a number from 2 to 9 written either way."""
+    lowered = term.lower()
+    arabic = lowered if lowered in ROMAN else ARABIC.get(lowered)
+    return rf"\b(?:{arabic}|{ROMAN[arabic]})\b" if arabic else None
 
 
 def _word_pattern(term: str) -> re.Pattern:
@@ -280,6 +320,9 @@ def _substring_matches(terms: list[str]) -> dict[int, tuple[int, str, float]]:
     if not wanted:
         return {}
     patterns = [_word_pattern(t) for t in wanted]
+    numerals = [
+        re.compile(n, re.IGNORECASE) for t in terms if (n := _numeral(t)) is not None
+    ]
 
     def any_term(*lookups: str) -> Q:
         q = Q()
@@ -329,12 +372,62 @@ def _substring_matches(terms: list[str]) -> dict[int, tuple[int, str, float]]:
         if all(p.search(title_text) for p in patterns):
             best = max(_coverage(t, patterns) for t in titles[pk])
             score = IN_TITLES + TITLE_COVERAGE * best
+            if numerals and all(n.search(title_text) for n in numerals):
+                score += NUMERAL_BONUS
         elif all(p.search(title_text) or p.search(name_text) for p in patterns):
             score = IN_NAMES
         else:
             continue
         matches[pk] = (content_type_id, title, score)
     return matches
+
+
+def _vocabulary() -> dict[str, str]:
+    """The words a visitor can see listed, casefolded, each with its spelling:
+    titles of visible pages, films' other titles, tags on visible pages and the
+    people credited on them. Nothing from a draft or private page."""
+    visible = Page.objects.filter(visible_q()).type(*SEARCH_MODELS)
+    visible_ids = visible.values("id")
+    credited = Q()
+    for model in (FilmCredit, EssayAuthor, EventActor):
+        credited |= Q(
+            pk__in=model.objects.filter(page_id__in=visible_ids).values("person_id")
+        )
+    texts = [
+        visible.order_by().values_list("title"),
+        FilmPage.objects.filter(visible_q()).order_by().values_list("other_titles"),
+        ArchiveTag.objects.filter(_in_use()).order_by().values_list("name"),
+        Person.objects.filter(credited).order_by().values_list("name"),
+    ]
+    words: dict[str, str] = {}
+    for (text,) in texts[0].union(*texts[1:]):
+        for word in _WORD.findall(text or ""):
+            words.setdefault(word.casefold(), word)
+    return words
+
+
+def corrected_terms(terms: list[str]) -> list[str] | None:
+    """``terms`` with each word the archive's titles, tags and names lack
+    replaced by their closest word, or None when no word changes."""
+    if not any(_may_be_misspelt(term) for term in terms):
+        return None
+    words = _vocabulary()
+    corrected = []
+    for term in terms:
+        key = term.casefold()
+        close = (
+            difflib.get_close_matches(key, words, n=1, cutoff=SPELLING_CUTOFF)
+            if _may_be_misspelt(term) and key not in words
+            else []
+        )
+        corrected.append(words[close[0]] if close else term)
+    return corrected if corrected != terms else None
+
+
+def _may_be_misspelt(term: str) -> bool:
+    # Chinese has no spelling to correct; short words and numbers are too
+    # close to too many others.
+    return term.isascii() and term.isalpha() and len(term) >= 4
 
 
 def _attach_tags(candidates: dict[int, _Candidate]) -> None:
@@ -375,6 +468,13 @@ def _suggested_tags(terms: list[str], limit: int = 8) -> list[ArchiveTag]:
     named = Q()
     for term in terms:
         named |= Q(name__icontains=term)
+    return list(
+        ArchiveTag.objects.filter(named).filter(_in_use()).order_by("name")[:limit]
+    )
+
+
+def _in_use() -> Q:
+    """True for a tag on at least one visible page."""
     in_use = Q()
     for t in SEARCH_TYPES:
         in_use |= Exists(
@@ -382,9 +482,7 @@ def _suggested_tags(terms: list[str], limit: int = 8) -> list[ArchiveTag]:
                 visible_q("content_object__"), tag=OuterRef("pk")
             )
         )
-    return list(
-        ArchiveTag.objects.filter(named).filter(in_use).order_by("name")[:limit]
-    )
+    return in_use
 
 
 # Presentation: highlighted titles and snippets.
@@ -403,7 +501,9 @@ def _highlighter(terms: list[str]) -> re.Pattern | None:
     """One pattern for every term, each in its own group ``t0``, ``t1`` ..."""
     pieces = []
     for n, term in enumerate(sorted(set(terms), key=len, reverse=True)):
-        if not term.isascii():
+        if _numeral(term):
+            piece = _numeral(term)
+        elif not term.isascii():
             piece = re.escape(term)
         elif len(term) < 3:
             piece = rf"\b{re.escape(term)}\b"

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories as f
+from wanderingsite.search import search_archive
 
 
 @pytest.fixture
@@ -166,3 +167,50 @@ def test_sitemap_costs_the_same_queries_whatever_page_types_it_lists(client, ind
     f.make_essay(indexes["essays"])
     f.make_event(indexes["timeline"])
     assert _sitemap_queries(client) == before <= 5
+
+
+def _hit_titles(search) -> list[str]:
+    return [hit.page.title for hit in search.results.object_list]
+
+
+def test_search_ranks_the_sequel_first_for_its_number_in_either_form(indexes):
+    """ "Wandering Earth 2" and "Wandering Earth II" both find The Wandering
+    Earth II first, above the first film and an essay that names a "2"."""
+    f.make_film(indexes["films"], title="The Wandering Earth")
+    f.make_film(indexes["films"], title="The Wandering Earth II")
+    f.make_essay(
+        indexes["essays"],
+        title="A record year",
+        paragraphs=["The Wandering Earth outsold Wolf Warrior 2 on the Earth."],
+    )
+    for query in ("Wandering Earth 2", "wandering earth II"):
+        titles = _hit_titles(search_archive(query=query))
+        assert titles[0] == "The Wandering Earth II", query
+        assert "The Wandering Earth" in titles
+
+
+def test_search_reads_a_misspelt_word_as_the_archives_closest(client, indexes):
+    """A query nothing holds, with a word close to one in the archive's titles,
+    tags or names, shows the results for that word and says so."""
+    f.make_event(
+        indexes["timeline"],
+        title="Local blockbusters end Hollywood's dominance",
+        tags=[f.make_tag("Box office")],
+    )
+    search = search_archive(query="Hollywod")
+    assert search.corrected_query == "Hollywood"
+    assert _hit_titles(search) == ["Local blockbusters end Hollywood's dominance"]
+
+    body = client.get("/search/", {"q": "Hollywod"}).content.decode()
+    assert "1 result for “Hollywood”" in body
+    assert "Nothing in the archive holds “Hollywod”" in body
+
+
+def test_search_spelling_never_suggests_words_from_hidden_pages(indexes):
+    """Words of drafts and private pages are not offered as corrections."""
+    f.make_film(indexes["films"], title="Zanzibar Nights", live=False)
+    private = f.make_film(indexes["films"], title="Kilimanjaro Dawn")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    for query in ("Zanzibr", "Kilimanjro"):
+        search = search_archive(query=query)
+        assert (search.total, search.corrected_query) == (0, ""), query
