@@ -38,6 +38,7 @@ from films.models import (
 
 from .models import ArchiveTag, Person
 from .quotes import block_text, html_to_text
+from .templatetags.archive_tags import site_root_url
 from .visibility import visible_q
 
 MAX_QUERY_LENGTH = 200
@@ -628,4 +629,12 @@ def search_view(request):
         tag=params.get("tag"),
         page=params.get("page", 1),
     )
-    return TemplateResponse(request, "search/search.html", {"search": search})
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "SearchResultsPage",
+        "name": "Search the archive",
+        "url": f"{site_root_url(request)}{request.path}",
+    }
+    return TemplateResponse(
+        request, "search/search.html", {"search": search, "json_ld": json_ld}
+    )

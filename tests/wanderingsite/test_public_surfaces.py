@@ -1,6 +1,8 @@
 """Public surfaces under odd input and unusual data."""
 
 import importlib
+import json
+import re
 
 import pytest
 from django.apps import apps as django_apps
@@ -214,3 +216,13 @@ def test_search_spelling_never_suggests_words_from_hidden_pages(indexes):
     for query in ("Zanzibr", "Kilimanjro"):
         search = search_archive(query=query)
         assert (search.total, search.corrected_query) == (0, ""), query
+
+
+def test_search_page_describes_itself_in_json_ld(client, indexes):
+    """The search page, like every other, carries JSON-LD: a SearchResultsPage,
+    with any markup in the query kept out of it."""
+    body = client.get("/search/", {"q": "</script><b>x"}).content.decode()
+    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body)
+    data = json.loads(script)
+    assert data["@type"] == "SearchResultsPage"
+    assert data["url"].endswith("/search/")
