@@ -249,7 +249,11 @@ class HomePage(ArchivePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["films.FilmIndexPage", "essays.EssayIndexPage", "films.TimelinePage"]
+    subpage_types = [
+        "films.FilmIndexPage",
+        "essays.EssayIndexPage",
+        "films.TimelinePage",
+    ]
     max_count = 1
 
     class Meta:
