@@ -201,7 +201,7 @@ def search_archive(
             terms = corrected
         else:
             corrected = None
-    _attach_tags(candidates)
+    tag_names = _attach_tags(candidates)
 
     def keep(candidate: _Candidate, *, by_type=True, by_tag=True) -> bool:
         if (
@@ -244,7 +244,7 @@ def search_archive(
             Facet(t.key, t.label, type_counts[t.key], t is search_type)
             for t in SEARCH_TYPES
         ],
-        tag_facets=_tag_facets(tag_counts, selected_tag),
+        tag_facets=_tag_facets(tag_counts, selected_tag, tag_names),
         corrected_query=" ".join(corrected) if corrected else "",
     )
     if terms and not ranked:
@@ -431,35 +431,39 @@ def _may_be_misspelt(term: str) -> bool:
     return term.isascii() and term.isalpha() and len(term) >= 4
 
 
-def _attach_tags(candidates: dict[int, _Candidate]) -> None:
+def _attach_tags(candidates: dict[int, _Candidate]) -> dict[int, tuple[str, str]]:
+    """Give each candidate its tags' ids; return each tag's (slug, name)."""
     if not candidates:
-        return
+        return {}
     ids = list(candidates)
     rows = [
         t.tag_through.objects.filter(content_object_id__in=ids)
         .order_by()
-        .values_list("content_object_id", "tag_id")
+        .values_list("content_object_id", "tag_id", "tag__slug", "tag__name")
         for t in SEARCH_TYPES
     ]
-    for page_id, tag_id in rows[0].union(*rows[1:], all=True):
+    tags = {}
+    for page_id, tag_id, slug, name in rows[0].union(*rows[1:], all=True):
         candidates[page_id].tags.add(tag_id)
+        tags[tag_id] = (slug, name)
+    return tags
 
 
-def _tag_facets(counts: Counter, selected: ArchiveTag | None) -> list[Facet]:
+def _tag_facets(
+    counts: Counter, selected: ArchiveTag | None, tags: dict[int, tuple[str, str]]
+) -> list[Facet]:
     top = dict(counts.most_common(MAX_TAG_FACETS))
     if selected is not None:
         top.setdefault(selected.pk, counts.get(selected.pk, 0))
-    if not top:
-        return []
-    tags = ArchiveTag.objects.filter(pk__in=top).only("name", "slug")
+        tags = {**tags, selected.pk: (selected.slug, selected.name)}
     facets = [
         Facet(
-            tag.slug,
-            tag.name,
-            top[tag.pk],
-            selected is not None and tag.pk == selected.pk,
+            tags[pk][0],
+            tags[pk][1],
+            count,
+            selected is not None and pk == selected.pk,
         )
-        for tag in tags
+        for pk, count in top.items()
     ]
     return sorted(facets, key=lambda f: (-f.count, f.label.casefold()))
 

@@ -226,3 +226,21 @@ def test_search_page_describes_itself_in_json_ld(client, indexes):
     data = json.loads(script)
     assert data["@type"] == "SearchResultsPage"
     assert data["url"].endswith("/search/")
+
+
+def test_search_tag_facets_name_every_tag_including_an_unmatched_choice(indexes):
+    """Tag facets carry each tag's name and slug; a chosen tag no result holds
+    is still offered, with a count of 0."""
+    box_office, unused = f.make_tag("Box office"), f.make_tag("Film policy")
+    f.make_film(indexes["films"], title="Wolf Warrior 2", tags=[box_office])
+    f.make_event(indexes["timeline"], title="Media regulators merged", tags=[unused])
+
+    facets = search_archive(query="wolf").tag_facets
+    assert [(t.value, t.label, t.count) for t in facets] == [
+        ("box-office", "Box office", 1)
+    ]
+    facets = search_archive(query="wolf", tag="film-policy").tag_facets
+    assert [(t.value, t.label, t.count, t.selected) for t in facets] == [
+        ("box-office", "Box office", 1, False),
+        ("film-policy", "Film policy", 0, True),
+    ]
