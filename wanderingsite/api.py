@@ -7,11 +7,12 @@ message, never a 500; and responses are JSON whose bytes never hold ``<``,
 """
 
 from django.core.exceptions import FieldError, ObjectDoesNotExist, ValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
+from taggit.managers import TaggableManager
 from wagtail.api import APIField
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -121,8 +122,55 @@ class HardenedAPIMixin:
         return super().handle_exception(exc)
 
 
+class TagFieldsFilter(FieldsFilter):
+    """Wagtail's field filters, with ``?tags=`` naming each tag (comma-separated)
+    by its slug or by its name in any case, as the tags endpoint lists them;
+    Wagtail's own takes the exact name only."""
+
+    def filter_queryset(self, request, queryset, view):
+        available = set(view.get_available_fields(queryset.model, db_fields_only=True))
+        tag_fields = [
+            name
+            for name in request.GET
+            if name in available
+            and isinstance(_field(queryset.model, name), TaggableManager)
+        ]
+        for name in tag_fields:
+            value = request.GET[name]
+            if "\x00" in value:
+                raise BadRequestError(f"null characters are not allowed in {name}")
+            for tag in filter(None, (t.strip() for t in value.split(","))):
+                queryset = queryset.filter(
+                    Q(**{f"{name}__slug": tag.lower()})
+                    | Q(**{f"{name}__name__iexact": tag})
+                )
+        others = _QueryWithout(request, tag_fields)
+        queryset = super().filter_queryset(others, queryset, view)
+        if tag_fields:
+            # Read by the search filter, which cannot search a tag filter.
+            queryset._filtered_by_tag = True
+        return queryset
+
+
+class _QueryWithout:
+    """A request's query string without some parameters: all FieldsFilter reads."""
+
+    def __init__(self, request, names):
+        self.GET = request.GET.copy()
+        for name in names:
+            self.GET.pop(name)
+
+
+def _field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except LookupError:
+        return None
+
+
 def _swap_search(filter_backends):
-    return [CleanSearchFilter if f is SearchFilter else f for f in filter_backends]
+    swaps = {SearchFilter: CleanSearchFilter, FieldsFilter: TagFieldsFilter}
+    return [swaps.get(f, f) for f in filter_backends]
 
 
 class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):

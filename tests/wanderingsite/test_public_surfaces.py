@@ -244,3 +244,23 @@ def test_search_tag_facets_name_every_tag_including_an_unmatched_choice(indexes)
         ("box-office", "Box office", 1, False),
         ("film-policy", "Film policy", 0, True),
     ]
+
+
+def test_api_pages_filter_by_tag_slug_or_name_agrees_with_tag_counts(client, indexes):
+    """?tags= takes a tag's slug or its name in any case, as the tags endpoint
+    lists them, and finds as many pages of each type as that endpoint counts."""
+    soft = f.make_tag("Soft power")
+    f.make_film(indexes["films"], title="The Wandering Earth", tags=[soft])
+    f.make_film(indexes["films"], title="Wolf Warrior 2", tags=[soft])
+    f.make_film(indexes["films"], title="Interstellar")
+    f.make_event(indexes["timeline"], title="Munich", tags=[soft])
+    f.make_event(indexes["timeline"], title="Hidden", tags=[soft], live=False)
+
+    (tag,) = client.get("/api/v2/tags/").json()["items"]
+    labels = {"film": "films.FilmPage", "event": "films.PolicyEventPage"}
+    for kind, label in labels.items():
+        for value in ("soft-power", "Soft power", "SOFT POWER"):
+            found = client.get("/api/v2/pages/", {"type": label, "tags": value})
+            assert found.json()["meta"]["total_count"] == tag["counts"][kind], value
+    both = {"type": "films.FilmPage", "tags": "soft-power,nope"}
+    assert client.get("/api/v2/pages/", both).json()["meta"]["total_count"] == 0
