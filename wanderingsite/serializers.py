@@ -6,7 +6,7 @@ A listing of one page type prefetches the relations it shows (see
 ``RelatedRowsField.prefetch``), so its query count does not grow with its length.
 """
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import Prefetch
 from rest_framework import serializers
 from wagtail.api import APIField
 from wagtail.rich_text import expand_db_html
@@ -129,37 +129,33 @@ class PeopleField(RelatedRowsField):
 
 
 class CitationsField(RelatedRowsField):
-    """Claims with their quotes; the essay and its paragraph URL when visible."""
+    """Claims with their quotes, the essay and its paragraph URL.
+
+    A claim whose essay the public cannot see is left out, as on the page:
+    its quote is that essay's own words.
+    """
 
     def __init__(self, extra=(), **kwargs):
         self.extra = tuple(extra)
         super().__init__(**kwargs)
 
     def refine(self, queryset):
-        return queryset.select_related("essay").annotate(
-            essay_visible=ExpressionWrapper(
-                visible_q("essay__"), output_field=BooleanField()
-            )
-        )
+        return queryset.select_related("essay").filter(visible_q("essay__"))
 
     def row(self, citation) -> dict:
         extra = {name: getattr(citation, name) for name in self.extra}
         if "amount" in extra:
             extra["amount"] = str(extra["amount"])
-        essay = citation.essay if citation.essay_visible else None
-        essay_url = essay.get_full_url(self.request) if essay else None
-        anchor = f"#{citation.anchor}" if essay and citation.anchor else ""
+        essay = citation.essay
+        essay_url = essay.get_full_url(self.request)
+        anchor = f"#{citation.anchor}" if citation.anchor else ""
         return {
             **extra,
             "claim": citation.claim,
             "topic": citation.topic,
             "quote": citation.quote,
-            "essay": (
-                {"id": essay.pk, "title": essay.title, "url": essay_url}
-                if essay
-                else None
-            ),
-            "url": f"{essay_url}{anchor}" if essay else None,
+            "essay": {"id": essay.pk, "title": essay.title, "url": essay_url},
+            "url": f"{essay_url}{anchor}",
         }
 
 
