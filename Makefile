@@ -6,8 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 AXE_DIR := $(VENV)/npm
 PG_PROBE_URL := postgres://postgres@127.0.0.1:5432/postgres
+SECRET_KEY_FILE := var/secret_key
 
-.PHONY: install install-test run test lint load users
+# `make run` serves as production does (settings/local.py: the production
+# settings over plain HTTP on this machine); `make dev` is runserver with DEBUG.
+# The steps below take their settings from whichever of the two asked for them.
+LOCAL_ENV = DJANGO_SETTINGS_MODULE=wanderingsite.settings.local \
+  SECRET_KEY_FILE=$(CURDIR)/$(SECRET_KEY_FILE) \
+  ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost \
+  WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
+DEV_ENV = DJANGO_SETTINGS_MODULE=wanderingsite.settings.dev \
+  WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
+ENV = $(LOCAL_ENV)
+dev: ENV = $(DEV_ENV)
+
+.PHONY: install install-test run dev test lint load users static faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,15 +42,27 @@ install-test: $(VENV)/.installed-test
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei; \
 	  else echo "Chromium is missing: apt-get install chromium fonts-wqy-zenhei"; fi; }
 
-load: install
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_archive
+# A secret key for this machine, made once, readable by its owner only.
+$(SECRET_KEY_FILE): | $(BIN)/python
+	@mkdir -p $(dir $@)
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+load: install $(SECRET_KEY_FILE)
+	$(ENV) $(BIN)/python manage.py migrate --no-input
+	$(ENV) $(BIN)/python manage.py load_archive
+	$(ENV) $(BIN)/python manage.py set_site_address
 
 users: install
-	$(BIN)/python manage.py create_local_users
+	$(ENV) $(BIN)/python manage.py create_local_users
 
-run: load users
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+static: install
+	$(ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+run: load users static
+	$(ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:wanderingsite.gunicorn wanderingsite.wsgi
+
+dev: load users
+	$(ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # PostgreSQL when one answers (DATABASE_URL, or 127.0.0.1:5432 as postgres), else SQLite.
 test: install-test

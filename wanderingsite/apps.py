@@ -5,3 +5,10 @@ class WanderingSiteConfig(AppConfig):
     name = "wanderingsite"
     verbose_name = "Wandering Earth Archive"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Models are ready only now; the cache's receivers and checks need them.
+        from . import checks  # noqa: F401, PLC0415
+        from .cache import connect_purges  # noqa: PLC0415
+
+        connect_purges()

@@ -1,13 +1,13 @@
 from django.conf import settings
-from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from wanderingsite import views
+from wanderingsite import health, views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, TagFeed
 from wanderingsite.search import search_view
@@ -28,14 +28,20 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("api/v2/", api_router.urls),
-    path("django-admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Images only: documents go through their view, which checks their privacy
+    # and serves them as downloads.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>(?:original_images|images)/.+)$",
+            serve_media,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import cache
 from .models import ArchiveTag, Person
 from .services import tags
 
@@ -272,3 +273,7 @@ class ArchiveTagViewSet(SnippetViewSet):
 
 
 register_snippet(ArchiveTagViewSet)
+
+
+hooks.register("is_request_cacheable", cache.is_request_cacheable)
+hooks.register("is_response_cacheable", cache.is_response_cacheable)

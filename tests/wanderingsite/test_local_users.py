@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 
 def _run() -> str:
@@ -14,16 +15,21 @@ def _run() -> str:
     return out.getvalue()
 
 
+def _login_request():
+    # Sign-in throttling reads the address of the request that signs in.
+    return RequestFactory().post("/admin/login/")
+
+
 def _passwords(output: str) -> dict[str, str]:
     return dict(re.findall(r"^(\w+) \(.*?\): password (\S+)", output, re.MULTILINE))
 
 
 @pytest.fixture
-def debug_on(settings):
-    settings.DEBUG = True
+def local_users_allowed(settings):
+    settings.LOCAL_USERS = True
 
 
-def test_local_users_created_in_their_roles(db, debug_on):
+def test_local_users_created_in_their_roles(db, local_users_allowed):
     """admin is a superuser, editor an Editor, moderator a Moderator."""
     _run()
 
@@ -35,17 +41,20 @@ def test_local_users_created_in_their_roles(db, debug_on):
     assert not users["moderator"].is_superuser
 
 
-def test_local_users_printed_passwords_work(db, debug_on):
+def test_local_users_printed_passwords_work(db, local_users_allowed):
     """Each printed password logs its user in; the three are different."""
     passwords = _passwords(_run())
 
     assert sorted(passwords) == ["admin", "editor", "moderator"]
     assert len(set(passwords.values())) == 3
     for username, password in passwords.items():
-        assert authenticate(username=username, password=password) is not None
+        assert (
+            authenticate(_login_request(), username=username, password=password)
+            is not None
+        )
 
 
-def test_local_users_rerun_keeps_passwords(db, debug_on):
+def test_local_users_rerun_keeps_passwords(db, local_users_allowed):
     """A second run changes no password, prints none and says the users exist."""
     first = _passwords(_run())
 
@@ -55,12 +64,16 @@ def test_local_users_rerun_keeps_passwords(db, debug_on):
     assert "admin: exists already; its password is unchanged." in second
     assert "0 created, 3 already existed" in second
     for username, password in first.items():
-        assert authenticate(username=username, password=password) is not None
+        assert (
+            authenticate(_login_request(), username=username, password=password)
+            is not None
+        )
 
 
-def test_local_users_refused_without_debug(db, settings):
-    """With DEBUG off (production settings) the command refuses and creates nobody."""
-    settings.DEBUG = False
+def test_local_users_refused_where_settings_do_not_allow_them(db, settings):
+    """Where LOCAL_USERS is off (production settings) the command refuses and
+    creates nobody."""
+    settings.LOCAL_USERS = False
 
     with pytest.raises(CommandError, match="Refusing to create users"):
         _run()

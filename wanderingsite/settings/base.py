@@ -1,9 +1,11 @@
 """Settings shared by every environment; secure by default."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -17,6 +19,7 @@ INSTALLED_APPS = [
     "essays",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -31,7 +34,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
-    "django.contrib.admin",
+    "wagtailcache",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,9 +46,16 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
 ]
 
+# The page cache stores a response as UpdateCacheMiddleware sees it and serves a
+# hit from FetchFromCacheMiddleware: the middleware above the first adds headers
+# to every response, hit or miss; a hit skips everything below the second.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wanderingsite.middleware.ArchiveCSPMiddleware",
+    "wanderingsite.middleware.PermissionsPolicyMiddleware",
+    "wanderingsite.middleware.BrowserCacheMiddleware",
+    "wagtailcache.cache.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -51,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "wagtailcache.cache.FetchFromCacheMiddleware",
 ]
 
 ROOT_URLCONF = "wanderingsite.urls"
@@ -76,16 +90,88 @@ WSGI_APPLICATION = "wanderingsite.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        # A connection PostgreSQL dropped (a restart) is replaced before the
+        # request uses it, instead of failing that request.
+        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Web processes set DATABASE_STATEMENT_TIMEOUT (wsgi.py): a query that runs
+    # past it is cancelled by the server, even after the client has gone.
+    if timeout := os.environ.get("DATABASE_STATEMENT_TIMEOUT"):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={timeout}"
+        )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The admin autosaves while an editor presses submit; taking the write lock
     # at the start makes the two wait for each other instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         transaction_mode="IMMEDIATE", timeout=20
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The page cache ("pagecache") is purged whole on every public change
+# (wanderingsite/cache.py), so give it a Redis database of its own. Without
+# REDIS_URL it lives in files under var/, which every worker on the machine shares.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 60 * 60))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "default",
+        },
+        "pagecache": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("PAGE_CACHE_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": "page",
+            "TIMEOUT": PAGE_CACHE_TIMEOUT,
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pagecache": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": BASE_DIR / "var" / "cache" / "pages",
+            "TIMEOUT": PAGE_CACHE_TIMEOUT,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+WAGTAIL_CACHE = os.environ.get("PAGE_CACHE", "1") == "1"
+WAGTAIL_CACHE_BACKEND = "pagecache"
+WAGTAIL_CACHE_HEADER = "X-Page-Cache"
+# Browsers revalidate every page, so a visitor never keeps a page the page
+# cache has purged; a proxy or CDN in front may keep one this long, purged by
+# Wagtail's front-end cache invalidation (WAGTAILFRONTENDCACHE).
+PROXY_CACHE_SECONDS = int(os.environ.get("PROXY_CACHE_SECONDS", 0))
+if frontend_cache_url := os.environ.get("FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": frontend_cache_url,
+        }
+    }
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling (django-axes), on every login form: a username is locked
+# for one address after a few failures, for a while; other addresses are not.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "wanderingsite/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "wanderingsite.middleware.client_ip"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# How many proxies in front append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -114,9 +200,46 @@ STORAGES = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail's preview views allow their own frame from the same origin.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Public pages run no script of their own and are never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The admin and its previews: Wagtail 7.4's admin runs inline scripts (the
+# explorer, page forms, history) and frames its previews from the same origin.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "frame-src": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+ADMIN_URL_PREFIXES = ("/admin/",)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -142,12 +265,39 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
+# Documents go through Django, as downloads, under a policy that runs nothing
+# (Content-Security-Policy: default-src 'none'; nosniff); PDFs and text files
+# may still open in the browser's own viewer.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain"]
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
+
+# Local users (create_local_users) and media served by Django itself only where
+# a settings module for one machine allows them (dev, local, test).
+LOCAL_USERS = False
+SERVE_MEDIA = False
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false"],
+            "level": "ERROR",
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "propagate": False},
+        "django.security": {"handlers": ["console", "mail_admins"], "propagate": False},
+    },
 }

@@ -8,6 +8,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from wagtail.models import Site
 
 from wanderingsite.blocks import block_anchor as _block_anchor
@@ -119,3 +120,10 @@ def nav_current(context, prefix: str) -> str:
     if prefix != "/" and path.startswith(prefix):
         return mark_safe(' aria-current="true"')
     return ""
+
+
+@register.filter
+def timedelta_minutes(value) -> str:
+    """A duration as whole minutes: "15 minutes", "1 minute"."""
+    minutes = max(1, round(value.total_seconds() / 60))
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}

@@ -1,9 +1,10 @@
 """Local users for trying the admin: ``admin``, ``editor`` and ``moderator``.
 
-For a developer's machine only. It refuses to run unless ``DEBUG`` is on
-(the dev settings); there is no override, so production settings can never
-create users. Passwords are random and printed once; a user that already
-exists is left alone, password and all.
+For one machine only. It refuses to run unless the settings allow local users
+(``LOCAL_USERS``: the dev settings, and the local settings ``make run`` serves
+with); there is no override, so production settings can never create users.
+Passwords are random and printed once; a user that already exists is left
+alone, password and all.
 """
 
 import secrets
@@ -25,15 +26,17 @@ LOCAL_USERS = [
 class Command(BaseCommand):
     help = (
         "Create the local users admin, editor and moderator with random passwords "
-        "(printed once). Only with DEBUG on; existing users are left unchanged."
+        "(printed once). Only where the settings allow local users (dev, local); "
+        "existing users are left unchanged."
     )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if not settings.LOCAL_USERS:
             raise CommandError(
-                "Refusing to create users: DEBUG is off, so these look like production "
-                "settings. Local users are for development only; create real accounts "
-                "with 'createsuperuser' and the admin's user management."
+                "Refusing to create users: these settings do not allow local users "
+                "(LOCAL_USERS is off, as in production). Local users are for one "
+                "machine only; create real accounts with 'createsuperuser' and the "
+                "admin's user management."
             )
         User = get_user_model()
         created = existing = 0

@@ -1,0 +1,69 @@
+"""The page cache for anonymous visitors (wagtail-cache), and when it is purged.
+
+Every page shows others (lists, counts, tags, names), so any public change
+empties the whole cache, once the change is committed: a purge inside the
+transaction would let a request in between cache the old page again.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtailcache.cache import clear_cache
+
+from .middleware import is_admin_request
+from .models import ArchiveTag, Person
+
+UNCACHED_PATHS = ("/healthz",)
+
+
+def purge_page_cache() -> None:
+    """Empty the page cache once the current transaction commits (now, outside one)."""
+    transaction.on_commit(clear_cache)
+
+
+def _purge(**kwargs) -> None:
+    purge_page_cache()
+
+
+def connect_purges() -> None:
+    """Purge on publish, unpublish, move, delete, privacy, and any change to a
+    tag, person, redirect, site, image or document."""
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_purge, dispatch_uid=f"page-cache-{id(signal)}")
+    # Publishing covers a page's saves; deleting one sends post_delete for its
+    # Page row too, whatever its type.
+    post_delete.connect(_purge, sender=Page, dispatch_uid="page-cache-page-delete")
+    watched = (
+        PageViewRestriction,
+        ArchiveTag,
+        Person,
+        Redirect,
+        Site,
+        get_image_model(),
+        get_document_model(),
+    )
+    for model in watched:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _purge, sender=model, dispatch_uid=f"page-cache-{model._meta.label}"
+            )
+
+
+def is_request_cacheable(request: HttpRequest, is_cacheable: bool) -> bool:
+    """Never the admin (its login page and previews included) or the health check."""
+    if is_admin_request(request) or request.path.startswith(UNCACHED_PATHS):
+        return False
+    return is_cacheable
+
+
+def is_response_cacheable(response: HttpResponse, is_cacheable: bool) -> bool:
+    """Never a response that sets a cookie or that asks not to be stored."""
+    if response.cookies or "no-store" in response.get("Cache-Control", ""):
+        return False
+    return is_cacheable and bool(settings.WAGTAIL_CACHE)
