@@ -5,7 +5,6 @@ empties the whole cache, once the change is committed: a purge inside the
 transaction would let a request in between cache the old page again.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -66,4 +65,4 @@ def is_response_cacheable(response: HttpResponse, is_cacheable: bool) -> bool:
     """Never a response that sets a cookie or that asks not to be stored."""
     if response.cookies or "no-store" in response.get("Cache-Control", ""):
         return False
-    return is_cacheable and bool(settings.WAGTAIL_CACHE)
+    return is_cacheable
