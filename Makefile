@@ -75,3 +75,7 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Faults survived, on a private PostgreSQL cluster (not part of `make test`).
+faults: install
+	$(BIN)/python benchmarks/faults.py
