@@ -1,12 +1,16 @@
 """The page cache: anonymous pages served from it, purged by every public change."""
 
 import datetime
+import os
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.core.management import call_command
 from django.http import HttpResponse
+from django.test import Client
 from django.utils import timezone
+from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
@@ -283,3 +287,78 @@ def test_page_cache_never_holds_a_password_form(client, site, page_cache):
     response = client.get(film.url)
     assert response[HEADER] != "hit"
     assert "secret" not in response.content.decode()
+
+
+def test_page_cache_has_no_admin_screen_for_editors_to_empty_it(client, site):
+    """wagtail-cache's admin view (a GET that empties the cache) is not installed."""
+    client.force_login(make_user("editor"))
+    assert client.get("/admin/cache/clear/").status_code == 404
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    """The page cache in a real Redis, as every worker and server shares it."""
+    if not _redis_answers(REDIS_TEST_URL):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis does not answer at {REDIS_TEST_URL}")
+        pytest.skip(f"Redis does not answer at {REDIS_TEST_URL}")
+    settings.CACHES = {
+        **settings.CACHES,
+        "pagecache": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": "test-page",
+        },
+    }
+    settings.WAGTAIL_CACHE = True
+    caches["pagecache"].clear()
+    yield caches["pagecache"]
+    caches["pagecache"].clear()
+
+
+def test_page_cache_in_redis_serves_and_purges(
+    client,
+    site,
+    redis_page_cache,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    """Through Redis too, a hit costs no query and a publish purges it, so every
+    server sharing it sees the change."""
+    film = site["film"]
+    client.get(film.url)
+    with django_assert_num_queries(0):
+        assert client.get(film.url)[HEADER] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_title(film, "Seen by every server")
+
+    other_server = Client()
+    assert "Seen by every server" in other_server.get(film.url).content.decode()
+
+
+def test_front_end_cache_purges_a_published_page(site, settings, monkeypatch):
+    """With a proxy configured, publishing sends it a purge for the page's URL."""
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": "http://127.0.0.1:6081",
+        }
+    }
+    purged = []
+    monkeypatch.setattr(HTTPBackend, "purge", lambda self, url: purged.append(url))
+    film = site["film"]
+
+    _publish_title(film, "Purged at the proxy")
+
+    assert film.full_url in purged

@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
-    "wagtailcache",
     "axes",
     "csp",
     "django.contrib.auth",
@@ -141,6 +140,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
+# wagtail-cache's middleware and purge, without its app: the app's admin view
+# would let any editor empty the cache with a GET.
 WAGTAIL_CACHE = os.environ.get("PAGE_CACHE", "1") == "1"
 WAGTAIL_CACHE_BACKEND = "pagecache"
 WAGTAIL_CACHE_HEADER = "X-Page-Cache"
