@@ -14,6 +14,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from .dates import DatePrecision, format_precise_date, iso_precise_date
+from .editorial import ArchivePagePermissionTester
 
 
 class ArchiveTag(TagBase):
@@ -169,6 +170,11 @@ class ArchivePage(Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
+
+    def permissions_for_user(self, user):
+        # Wagtail's documented way to change a page type's rights; it casts
+        # plain Page rows to their type to call this.
+        return ArchivePagePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -22,7 +22,7 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import cache
+from . import cache, editorial
 from .models import ArchiveTag, Person
 from .services import tags
 
@@ -39,6 +39,8 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
+
+hooks.register("before_edit_page", editorial.refuse_outdated_page_save)
 
 
 @hooks.register("register_log_actions")

@@ -82,6 +82,19 @@ def form_data(html: str, form_id: str = "page-edit-form") -> dict:
     return data
 
 
+def edit_form(client, page) -> dict:
+    """The page's edit form as ``client`` opens it: what a browser would post."""
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert response.status_code == 200, response.status_code
+    return form_data(response.content.decode())
+
+
+def post_form(client, page, data: dict, **changes):
+    """Post an edit form opened earlier (``edit_form``), with ``changes``."""
+    data = {**data, **{name: [value] for name, value in changes.items()}}
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+
 def post_edit(client, page, **changes):
     """Post the page's edit form as shown, with ``changes`` and an action button.
 
@@ -90,6 +103,4 @@ def post_edit(client, page, **changes):
     response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     if response.status_code != 200:
         return response
-    data = form_data(response.content.decode())
-    data.update({name: [value] for name, value in changes.items()})
-    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    return post_form(client, page, form_data(response.content.decode()), **changes)

@@ -1,16 +1,25 @@
 """Who may do what in the admin, written out as a table and tried through real URLs.
 
-Each row is one admin action on a live film page (or the tag admin); each
-column a role. ``ALLOW`` means the admin shows the view (200) or the action
-takes effect; ``DENY`` means the admin refuses (a redirect to the login page
-for anonymous visitors, to the admin home with "Sorry, you do not have
-permission" for signed-in users) and nothing changes.
+Each row is one admin action on a film page, an image or a document (or the
+tag admin); each column a role. "Once live" is a film a moderator has
+unpublished; "someone else's" image or document was uploaded by a user in no
+group; "own" means uploaded by the user acting. ``ALLOW`` means the admin
+shows the view (200) or the action takes effect; ``DENY`` means the admin
+refuses (a redirect to the login page for anonymous visitors, to the admin
+home with "Sorry, you do not have permission" for signed-in users) and
+nothing changes.
 """
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, TaskState
 
+from tests.factories import make_film
 from tests.wanderingsite.editorial_helpers import (
     client_for,
     make_user,
@@ -34,13 +43,35 @@ PERMISSIONS = {
     "publish": (DENY, DENY, ALLOW, ALLOW),
     "unpublish": (DENY, DENY, ALLOW, ALLOW),
     "delete a live page": (DENY, DENY, ALLOW, ALLOW),
+    "delete a page that was once live": (DENY, DENY, ALLOW, ALLOW),
+    "bulk delete a page that was once live": (DENY, DENY, ALLOW, ALLOW),
+    "delete a page that was once live by the API": (DENY, DENY, ALLOW, ALLOW),
+    "move a page that was once live": (DENY, DENY, ALLOW, ALLOW),
+    "move a draft holding a page that was once live": (DENY, DENY, ALLOW, ALLOW),
     "delete a draft": (DENY, ALLOW, ALLOW, ALLOW),
+    "delete a draft copy of a live page": (DENY, ALLOW, ALLOW, ALLOW),
+    "move a draft": (DENY, ALLOW, ALLOW, ALLOW),
     "submit for review": (DENY, ALLOW, ALLOW, ALLOW),
     "approve": (DENY, DENY, ALLOW, ALLOW),
     "reject": (DENY, DENY, ALLOW, ALLOW),
     "tag list": (DENY, DENY, ALLOW, ALLOW),
     "tag edit": (DENY, DENY, ALLOW, ALLOW),
     "tag merge": (DENY, DENY, ALLOW, ALLOW),
+    "upload an image": (DENY, ALLOW, ALLOW, ALLOW),
+    "change own image": (DENY, ALLOW, ALLOW, ALLOW),
+    "delete own image": (DENY, ALLOW, ALLOW, ALLOW),
+    "change someone else's image": (DENY, DENY, ALLOW, ALLOW),
+    "delete someone else's image": (DENY, DENY, ALLOW, ALLOW),
+    "bulk delete someone else's image": (DENY, DENY, ALLOW, ALLOW),
+    "delete someone else's image from the upload page": (DENY, DENY, ALLOW, ALLOW),
+    "choose someone else's image": (DENY, ALLOW, ALLOW, ALLOW),
+    "upload a document": (DENY, ALLOW, ALLOW, ALLOW),
+    "change own document": (DENY, ALLOW, ALLOW, ALLOW),
+    "delete own document": (DENY, ALLOW, ALLOW, ALLOW),
+    "change someone else's document": (DENY, DENY, ALLOW, ALLOW),
+    "delete someone else's document": (DENY, DENY, ALLOW, ALLOW),
+    "bulk delete someone else's document": (DENY, DENY, ALLOW, ALLOW),
+    "choose someone else's document": (DENY, ALLOW, ALLOW, ALLOW),
 }
 
 CASES = [
@@ -48,6 +79,11 @@ CASES = [
     for action, expected in PERMISSIONS.items()
     for role in ROLES
 ]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def _refused(response, role) -> bool:
@@ -74,6 +110,63 @@ def _page_url(name, page, *args):
 
 def _tag_url(name, tag):
     return reverse(f"wagtailsnippets_wanderingsite_archivetag:{name}", args=[tag.pk])
+
+
+def _bulk_url(app_label, model_name, action, obj):
+    url = reverse("wagtail_bulk_action", args=[app_label, model_name, action])
+    return f"{url}?id={obj.pk}"
+
+
+def _exists(obj) -> bool:
+    return type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def _deleted(client, url, obj) -> str:
+    client.post(url)
+    return DENY if _exists(obj) else ALLOW
+
+
+def _once_live(archive):
+    """The film, live until a moderator unpublished it: a draft with a past."""
+    film = archive["film"]
+    film.unpublish(user=make_user("moderator"))
+    return film
+
+
+def _draft_holding_once_live(archive):
+    """A never-published film index holding a film that was live once."""
+    films = archive["indexes"]["films"]
+    drafts = films.get_parent().add_child(
+        instance=type(films)(title="More films", slug="more-films", live=False)
+    )
+    film = make_film(drafts, title="Once shown")
+    film.unpublish()
+    return drafts
+
+
+def _owner(role):
+    """The user an "own" upload belongs to; nobody's for anonymous visitors."""
+    return None if role == "anonymous" else make_user(role)
+
+
+def _image(owner):
+    return Image.objects.create(
+        title="Poster", file=get_test_image_file(), uploaded_by_user=owner
+    )
+
+
+def _document(owner):
+    return Document.objects.create(
+        title="Press kit",
+        file=ContentFile(b"Press kit", name="press-kit.txt"),
+        uploaded_by_user=owner,
+    )
+
+
+def _uploaded(client, url, model, field, upload) -> str:
+    before = model.objects.count()
+    client.post(url, {"title": "Upload", field: upload, "collection": 1})
+    return ALLOW if model.objects.count() > before else DENY
 
 
 def _in_review(archive):
@@ -137,12 +230,37 @@ def act(action, client, role, archive) -> str:
             film.refresh_from_db()
             return DENY if film.live else ALLOW
         case "delete a live page":
-            client.post(_page_url("delete", film))
-            return DENY if Page.objects.filter(pk=film.pk).exists() else ALLOW
+            return _deleted(client, _page_url("delete", film), film)
+        case "delete a page that was once live":
+            film = _once_live(archive)
+            return _deleted(client, _page_url("delete", film), film)
+        case "bulk delete a page that was once live":
+            film = _once_live(archive)
+            return _deleted(
+                client, _bulk_url("wagtailcore", "page", "delete", film), film
+            )
+        case "delete a page that was once live by the API":
+            film = _once_live(archive)
+            url = reverse("wagtailadmin_api:pages:action", args=[film.pk, "delete"])
+            return _deleted(client, url, film)
+        case "move a page that was once live":
+            return _shown(client, _page_url("move", _once_live(archive)), role)
+        case "move a draft holding a page that was once live":
+            drafts = _draft_holding_once_live(archive)
+            return _shown(client, _page_url("move", drafts), role)
         case "delete a draft":
             draft = archive["draft"]
-            client.post(_page_url("delete", draft))
-            return DENY if Page.objects.filter(pk=draft.pk).exists() else ALLOW
+            return _deleted(client, _page_url("delete", draft), draft)
+        case "delete a draft copy of a live page":
+            copy = film.copy(
+                to=film.get_parent(),
+                update_attrs={"slug": "copy-of-film"},
+                keep_live=False,
+                user=_owner(role),
+            )
+            return _deleted(client, _page_url("delete", copy), copy)
+        case "move a draft":
+            return _shown(client, _page_url("move", archive["draft"]), role)
         case "submit for review":
             post_edit(client, film, title="Submitted title", **{"action-submit": "1"})
             film.refresh_from_db()
@@ -160,6 +278,68 @@ def act(action, client, role, archive) -> str:
             return _shown(client, _tag_url("edit", archive["tag"]), role)
         case "tag merge":
             return _shown(client, _tag_url("merge", archive["tag"]), role)
+        case "upload an image":
+            url = reverse("wagtailimages:add")
+            png = get_test_image_file().file.getvalue()
+            upload = SimpleUploadedFile("poster.png", png, content_type="image/png")
+            return _uploaded(client, url, Image, "file", upload)
+        case "change own image":
+            url = reverse("wagtailimages:edit", args=[_image(_owner(role)).pk])
+            return _shown(client, url, role)
+        case "delete own image":
+            image = _image(_owner(role))
+            return _deleted(
+                client, reverse("wagtailimages:delete", args=[image.pk]), image
+            )
+        case "change someone else's image":
+            url = reverse("wagtailimages:edit", args=[_image(make_user("uploader")).pk])
+            return _shown(client, url, role)
+        case "delete someone else's image":
+            image = _image(make_user("uploader"))
+            return _deleted(
+                client, reverse("wagtailimages:delete", args=[image.pk]), image
+            )
+        case "bulk delete someone else's image":
+            image = _image(make_user("uploader"))
+            url = _bulk_url("wagtailimages", "image", "delete", image)
+            return _deleted(client, url, image)
+        case "delete someone else's image from the upload page":
+            image = _image(make_user("uploader"))
+            url = reverse("wagtailimages:delete_multiple", args=[image.pk])
+            return _deleted(client, url, image)
+        case "choose someone else's image":
+            image = _image(make_user("uploader"))
+            url = reverse("wagtailimages_chooser:chosen", args=[image.pk])
+            return _shown(client, url, role)
+        case "upload a document":
+            upload = ContentFile(b"Notes", name="notes.txt")
+            return _uploaded(
+                client, reverse("wagtaildocs:add"), Document, "file", upload
+            )
+        case "change own document":
+            url = reverse("wagtaildocs:edit", args=[_document(_owner(role)).pk])
+            return _shown(client, url, role)
+        case "delete own document":
+            document = _document(_owner(role))
+            url = reverse("wagtaildocs:delete", args=[document.pk])
+            return _deleted(client, url, document)
+        case "change someone else's document":
+            url = reverse(
+                "wagtaildocs:edit", args=[_document(make_user("uploader")).pk]
+            )
+            return _shown(client, url, role)
+        case "delete someone else's document":
+            document = _document(make_user("uploader"))
+            url = reverse("wagtaildocs:delete", args=[document.pk])
+            return _deleted(client, url, document)
+        case "bulk delete someone else's document":
+            document = _document(make_user("uploader"))
+            url = _bulk_url("wagtaildocs", "document", "delete", document)
+            return _deleted(client, url, document)
+        case "choose someone else's document":
+            document = _document(make_user("uploader"))
+            url = reverse("wagtaildocs_chooser:chosen", args=[document.pk])
+            return _shown(client, url, role)
     raise AssertionError(f"no probe for {action!r}")
 
 
@@ -203,3 +383,18 @@ def test_permission_tag_admin_is_not_in_editors_menu(client, editorial_archive):
 
     assert tags_url not in editor_home.content.decode()
     assert tags_url in moderator_home.content.decode()
+
+
+def test_permission_editors_are_offered_delete_only_for_never_published_pages(
+    client, editorial_archive
+):
+    """The page explorer shows an editor Delete for a draft, not for a page that
+    was once live."""
+    film, draft = _once_live(editorial_archive), editorial_archive["draft"]
+    films = editorial_archive["indexes"]["films"]
+    client = client_for(client, "editor")
+
+    listing = client.get(reverse("wagtailadmin_explore", args=[films.pk]))
+
+    assert _page_url("delete", draft) in listing.content.decode()
+    assert _page_url("delete", film) not in listing.content.decode()

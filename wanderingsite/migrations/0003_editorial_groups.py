@@ -22,9 +22,12 @@ MODERATOR_PAGE_PERMISSIONS = [
     "unlock_page",
 ]
 
+# Wagtail lets whoever may change an image or document delete it too, and
+# lets whoever may add them change and delete their own: Editors add and
+# choose, and so change and delete only what they uploaded (see 0006).
 EDITOR_COLLECTION_PERMISSIONS = [
-    ("wagtailimages", "image", ["add_image", "change_image", "choose_image"]),
-    ("wagtaildocs", "document", ["add_document", "change_document", "choose_document"]),
+    ("wagtailimages", "image", ["add_image", "choose_image"]),
+    ("wagtaildocs", "document", ["add_document", "choose_document"]),
 ]
 MODERATOR_COLLECTION_PERMISSIONS = [
     (

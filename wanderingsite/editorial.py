@@ -1,0 +1,111 @@
+"""The editorial rules the admin keeps beyond Wagtail's defaults (docs/editorial.md).
+
+- A page that has ever been published is moved or deleted only by someone
+  who may publish: Wagtail lets anyone with the change right delete a page
+  that is not live at the moment, and its revisions go with it.
+- A save posted from an edit form opened before someone else saved a newer
+  revision is refused with a message naming them, where Wagtail refuses only
+  an outdated autosave and otherwise writes the older form over the newer
+  revision.
+
+Wagtail's hooks and page classes call in here; ``wagtail_hooks.py`` only
+registers.
+"""
+
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from wagtail.admin import messages
+from wagtail.admin.utils import get_user_display_name
+from wagtail.models import PagePermissionTester
+
+EVER_PUBLISHED = (
+    Q(live=True)
+    | Q(first_published_at__isnull=False)
+    | Q(last_published_at__isnull=False)
+    | Q(live_revision__isnull=False)
+)
+
+
+class ArchivePagePermissionTester(PagePermissionTester):
+    """Wagtail's page rights, where deleting or moving a page that was ever
+    published, or holds one that was, needs the publish right."""
+
+    def can_delete(self, ignore_bulk=False):
+        # Wagtail's can_move() is can_delete(ignore_bulk=True): moving follows.
+        if not super().can_delete(ignore_bulk=ignore_bulk):
+            return False
+        if self.user.is_superuser or "publish" in self.permissions:
+            return True
+        subtree = self.page.get_descendants(inclusive=True)
+        return not subtree.filter(EVER_PUBLISHED).exists()
+
+
+def loaded_revision_is_outdated(data, latest_revision) -> bool:
+    """Whether a posted edit form was opened before ``latest_revision`` was saved.
+
+    Reads the form's hidden fields as Wagtail's own autosave check does. A post
+    without ``loaded_revision_id`` (an API client, a form from before Wagtail
+    sent it) cannot tell, and is taken as up to date, as Wagtail takes it.
+    """
+    if latest_revision is None:
+        return False
+    latest_id = str(latest_revision.pk)
+    if overwrite_id := data.get("overwrite_revision_id"):
+        return overwrite_id != latest_id
+    loaded_id = data.get("loaded_revision_id")
+    if not loaded_id:
+        return False
+    if loaded_id != latest_id:
+        return True
+    # The same revision, rewritten by an autosave since the form was opened.
+    loaded_at = data.get("loaded_revision_created_at")
+    return bool(loaded_at) and loaded_at != latest_revision.created_at.isoformat()
+
+
+def outdated_save_message(page, latest_revision, user) -> str:
+    when = formats.date_format(
+        timezone.localtime(latest_revision.created_at), "DATETIME_FORMAT"
+    )
+    if latest_revision.user_id is not None and latest_revision.user_id == user.pk:
+        who = _("you, in another window or tab,")
+    elif latest_revision.user is not None:
+        who = get_user_display_name(latest_revision.user)
+    else:
+        who = _("someone else")
+    return _(
+        "'%(title)s' was changed by %(who)s at %(when)s, after you opened it. "
+        "Your changes were not saved, so that the newer version is not lost: "
+        "the form now shows it; make your changes again."
+    ) % {"title": page.get_admin_display_title(), "who": who, "when": when}
+
+
+def refuse_outdated_page_save(request, page):
+    """``before_edit_page``: send a save, submission, publication or approval
+    posted from an outdated edit form back to the edit form, unsaved.
+
+    Autosave asks for JSON, and Wagtail refuses an outdated one itself.
+    """
+    if request.method != "POST" or not request.accepts("text/html"):
+        return None
+    latest_revision = page.get_latest_revision()
+    if not loaded_revision_is_outdated(request.POST, latest_revision):
+        return None
+    buttons = []
+    loaded_id = request.POST.get("loaded_revision_id", "")
+    # isdigit() alone takes "²", which is no number to the database.
+    loaded_is_id = loaded_id.isascii() and loaded_id.isdigit()
+    if loaded_is_id and page.revisions.filter(pk=loaded_id).exists():
+        compare_url = reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=[page.pk, loaded_id, latest_revision.pk],
+        )
+        buttons.append(messages.button(compare_url, _("See what changed")))
+    messages.error(
+        request,
+        outdated_save_message(page, latest_revision, request.user),
+        buttons=buttons,
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
