@@ -1,12 +1,13 @@
 """Bad fixtures fail with file, record and field named, and write nothing."""
 
+import hashlib
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 
-from tests.archive_fixtures import edit_fixture, load_archive
+from tests.archive_fixtures import edit_document, edit_fixture, load_archive
 from wanderingsite.models import ArchiveTag, LoadedRecord, Person
 from wanderingsite.services import archive as archive_service
 
@@ -134,6 +135,21 @@ CASES = {
         "field \"layout.headings\": 'Reflections' is not a line of the document "
         "(002_77ac2b0b79d48e72.txt)",
     ),
+    "missing document checksum": (
+        "essays.toml",
+        'sha256 = "6e0032d0c0c6b2cf08f6349b2721602e04a2db88050eb3f35ac5537fe3e06b2e"\n',
+        "",
+        'fixtures/essays.toml: essay "planet-in-peril": field "sha256": is missing; '
+        "001_1c143bf0ccc6c69d.txt has SHA-256 "
+        "6e0032d0c0c6b2cf08f6349b2721602e04a2db88050eb3f35ac5537fe3e06b2e",
+    ),
+    "malformed document checksum": (
+        "essays.toml",
+        'sha256 = "6e0032d0c0c6b2cf08f6349b2721602e04a2db88050eb3f35ac5537fe3e06b2e"',
+        'sha256 = "6e0032d0"',
+        'fixtures/essays.toml: essay "planet-in-peril": field "sha256": '
+        "'6e0032d0' is not a SHA-256 (64 lower-case hexadecimal digits)",
+    ),
     "malformed TOML": (
         "tags.toml",
         'slug = "liu-cixin"',
@@ -240,3 +256,59 @@ def test_load_archive_check_reports_bad_fixtures(db, fixtures_copy):
         call_command(
             "load_archive", fixtures=fixtures_copy, check=True, stdout=io.StringIO()
         )
+
+
+ESSAY_001 = "001_1c143bf0ccc6c69d.txt"
+
+
+def test_load_archive_changed_document_fails_naming_it_and_its_new_checksum(
+    db, fixtures_copy
+):
+    """A document edited by one word stops the load, naming the file, the essay
+    record, its checksum field and the checksum the text has now."""
+    recorded = hashlib.sha256((fixtures_copy / "documents" / ESSAY_001).read_bytes())
+    new = edit_document(fixtures_copy, ESSAY_001, " the ", " teh ")
+    before = _counts()
+
+    with pytest.raises(CommandError) as caught:
+        load_archive(fixtures_copy)
+
+    message = str(caught.value)
+    assert (
+        'fixtures/essays.toml: essay "planet-in-peril": field "sha256": '
+        f"{ESSAY_001} has changed: its SHA-256 is {new}, "
+        f"not {recorded.hexdigest()}"
+    ) in message
+    assert "byte for byte as published" in message
+    assert f'sha256 = "{new}"' in message
+    assert _counts() == before
+
+
+def test_load_archive_changed_document_is_the_only_problem_reported(db, fixtures_copy):
+    """A changed text is not read further: its quotes are not reported as missing."""
+    edit_document(fixtures_copy, ESSAY_001, "grossed $693 million", "grossed $700m")
+    with pytest.raises(CommandError) as caught:
+        load_archive(fixtures_copy)
+
+    problems = str(caught.value).splitlines()[1:]
+    assert len(problems) == 1
+    assert 'field "sha256"' in problems[0]
+
+
+def test_load_archive_accepts_a_changed_document_once_its_checksum_is_updated(
+    db, fixtures_copy
+):
+    """Recording the new checksum on purpose lets the changed text load."""
+    old = hashlib.sha256((fixtures_copy / "documents" / ESSAY_001).read_bytes())
+    new = edit_document(fixtures_copy, ESSAY_001, " the ", " teh ")
+    edit_fixture(
+        fixtures_copy,
+        "essays.toml",
+        f'sha256 = "{old.hexdigest()}"',
+        f'sha256 = "{new}"',
+    )
+    output = io.StringIO()
+
+    call_command("load_archive", fixtures=fixtures_copy, check=True, stdout=output)
+
+    assert output.getvalue().startswith("Archive fixtures are valid")

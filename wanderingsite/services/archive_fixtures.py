@@ -8,6 +8,7 @@ file, record and field. The format is described in ``docs/fixtures.md``.
 
 import datetime
 import decimal
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ INDEX_TYPES = {
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ArchiveFixtureError(Exception):
@@ -189,7 +191,7 @@ _ALLOWED = {
     for kind, names in {
         "tag": "slug name description",
         "person": "slug name kind original_name aliases description",
-        "essay": "slug document title authors publication publication_note "
+        "essay": "slug document sha256 title authors publication publication_note "
         "published source_url summary films events tags layout",
         "author": "person affiliation",
         "layout": "metadata headings join_after",
@@ -478,8 +480,11 @@ class _Reader:
             headings=tuple(layout_fields.strings("headings")),
             join_after=tuple(layout_fields.strings("join_after")),
         )
+        data = path.read_bytes()
+        if not self.checksum_matches(f, name, data):
+            return empty
         try:
-            return parse_document(path.read_text(encoding="utf-8"), layout)
+            return parse_document(data.decode("utf-8"), layout)
         except UnicodeDecodeError:
             f.error("document", f"{name!r} is not UTF-8 text")
         except LayoutError as error:
@@ -488,6 +493,39 @@ class _Reader:
             else:
                 f.error(f"layout.{error.field_name}", f"{error.message} ({name})")
         return empty
+
+    def checksum_matches(self, f: _Fields, name: str, data: bytes) -> bool:
+        """Whether the document is the text its record's ``sha256`` vouches for.
+
+        A changed text is not read further: its quotes and layout would only
+        repeat the one problem.
+        """
+        actual = hashlib.sha256(data).hexdigest()
+        recorded = f.data.get("sha256")
+        if recorded is None:
+            f.error(
+                "sha256",
+                f"is missing; {name} has SHA-256 {actual}: once you have checked "
+                "that the text is byte for byte as published, record "
+                f'sha256 = "{actual}"',
+            )
+            return True
+        if not isinstance(recorded, str) or not _SHA256.match(recorded):
+            f.error(
+                "sha256",
+                f"{recorded!r} is not a SHA-256 (64 lower-case hexadecimal digits)",
+            )
+            return True
+        if recorded != actual:
+            f.error(
+                "sha256",
+                f"{name} has changed: its SHA-256 is {actual}, not {recorded}. "
+                "The documents stay byte for byte as published: restore the "
+                "text, or if the change is deliberate (a corrected copy of the "
+                f'published text), record sha256 = "{actual}"',
+            )
+            return False
+        return True
 
     # -- films and events --
 
