@@ -21,6 +21,7 @@ class ArchiveTag(TagBase):
 
     description = models.TextField(
         _("description"),
+        max_length=1000,
         blank=True,
         help_text=_("What the tag gathers, shown at the top of its tag page."),
     )
@@ -63,11 +64,13 @@ class Person(index.Indexed, models.Model):
     )
     aliases = models.TextField(
         _("aliases"),
+        max_length=1000,
         blank=True,
         help_text=_("Other spellings the sources use, one per line."),
     )
     description = models.TextField(
         _("description"),
+        max_length=1000,
         blank=True,
         help_text=_("One or two sentences on who this is, from the sources."),
     )
@@ -155,6 +158,7 @@ class ArchivePage(Page):
 
     summary = models.TextField(
         _("summary"),
+        max_length=1000,
         blank=True,
         help_text=_(
             "One or two plain sentences: shown in listings, search results and "
@@ -228,6 +232,7 @@ class HomePage(ArchivePage):
     intro = RichTextField(
         _("introduction"),
         features=["bold", "italic", "link"],
+        max_length=5000,
         blank=True,
         help_text=_("What the archive is, in a short paragraph."),
     )

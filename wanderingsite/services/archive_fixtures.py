@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import URLValidator
+from wagtail.fields import RichTextField
+from wagtail.rich_text import RichTextMaxLengthValidator
 
 from essays.models import (
     BoxOfficeFigure,
@@ -34,7 +36,13 @@ from films.models import (
     TimelinePage,
 )
 from wanderingsite.dates import DatePrecision, parse_precise_date
-from wanderingsite.documents import Document, Layout, LayoutError, parse_document
+from wanderingsite.documents import (
+    Document,
+    Layout,
+    LayoutError,
+    paragraphs_html,
+    parse_document,
+)
 from wanderingsite.models import ArchiveTag, HomePage, Person
 from wanderingsite.quotes import normalise
 
@@ -223,7 +231,8 @@ class _Problems(list):
 class _Fields:
     """Typed access to one TOML table, recording every problem it meets.
 
-    ``model`` lends its fields' ``max_length`` to the checks of ``text``.
+    ``model`` lends its fields' bounds to the checks of ``text``, ``lines`` and
+    ``paragraphs``: a text the admin's form would refuse is refused here too.
     """
 
     def __init__(self, problems, file, label, kind, data, model=None):
@@ -248,18 +257,60 @@ class _Fields:
         value = value.strip() if multiline else " ".join(value.split())
         if required and not value:
             self.error(name, "is missing" if name not in self.data else "is empty")
-        limit = self.max_length(name)
-        if limit and len(value) > limit:
-            self.error(name, f"is {len(value)} characters long; at most {limit}")
+        self.bound(name, value)
         return value
 
-    def max_length(self, name: str) -> int | None:
+    def model_field(self, name: str):
         if self.model is None:
             return None
         try:
-            return self.model._meta.get_field(name).max_length
+            return self.model._meta.get_field(name)
         except FieldDoesNotExist:
             return None
+
+    def bound(self, name: str, value: str) -> None:
+        """Report ``value`` if it is longer than the model field ``name`` allows."""
+        field = self.model_field(name)
+        limit = getattr(field, "max_length", None)
+        if limit is None:
+            return
+        length = len(value)
+        if isinstance(field, RichTextField):
+            # Stored as paragraphs of HTML, counted as the admin counts rich
+            # text: the words, not the markup.
+            length = RichTextMaxLengthValidator(limit).clean(paragraphs_html(value))
+        if length > limit:
+            self.error(name, f"is {length} characters long; at most {limit}")
+
+    def lines(self, name) -> list[str]:
+        """A list of strings the model keeps in one text field, a line each."""
+        values = self.strings(name)
+        self.bound(name, "\n".join(values))
+        return values
+
+    def paragraphs(self, name) -> list[str]:
+        """A multi-paragraph text the model keeps as a StreamField of paragraph
+        blocks: as many and as long as the field and its blocks allow."""
+        text = self.text(name, multiline=True)
+        paragraphs = [
+            " ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()
+        ]
+        stream = self.model._meta.get_field(name).stream_block
+        most = stream.meta.max_num
+        if most is not None and len(paragraphs) > most:
+            self.error(name, f"has {len(paragraphs)} paragraphs; at most {most}")
+        limit = stream.child_blocks["paragraph"].child_blocks["text"].max_length
+        if limit is not None:
+            for number, paragraph in enumerate(paragraphs, start=1):
+                html = paragraphs_html(paragraph)
+                length = RichTextMaxLengthValidator(limit).clean(html)
+                if length > limit:
+                    self.error(
+                        name,
+                        f"paragraph {number} is {length} characters long; "
+                        f"at most {limit}",
+                    )
+        return paragraphs
 
     def slug(self) -> str:
         value = self.text("slug", required=True)
@@ -406,7 +457,7 @@ class _Reader:
                     name=f.text("name", required=True),
                     kind=f.choice("kind", Person.Kind.values, default="person"),
                     original_name=f.text("original_name"),
-                    aliases=f.strings("aliases"),
+                    aliases=f.lines("aliases"),
                     description=f.text("description"),
                 )
             )
@@ -598,7 +649,7 @@ class _Reader:
                     title=f.text("title", required=True),
                     original_title=f.text("original_title"),
                     original_language=language,
-                    other_titles=f.strings("other_titles"),
+                    other_titles=f.lines("other_titles"),
                     date=date,
                     date_precision=precision,
                     date_note=f.text("date_note"),
@@ -635,7 +686,6 @@ class _Reader:
                 actors.append(
                     (actor.ref("person", people, "person"), actor.text("role"))
                 )
-            paragraphs = re.split(r"\n\s*\n", f.text("body", multiline=True))
             self.archive.events.append(
                 EventRecord(
                     slug=f.slug(),
@@ -645,7 +695,7 @@ class _Reader:
                     date_note=f.text("date_note"),
                     kind=f.choice("kind", PolicyEventPage.Kind.values),
                     summary=f.text("summary", required=True),
-                    body=[" ".join(p.split()) for p in paragraphs if p.strip()],
+                    body=f.paragraphs("body"),
                     actors=actors,
                     films=f.refs("films", films, "film"),
                     tags=f.refs("tags", tags, "tag"),
