@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import models
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
@@ -536,3 +537,23 @@ def test_archive_models_bound_every_text_field():
     assert unbounded == []
     assert _paragraph_limit() is not None
     assert _event_body_block().meta.max_num is not None
+
+
+@pytest.mark.parametrize(
+    ("model", "field_name"),
+    [
+        (FilmPage, "summary"),
+        (FilmPage, "synopsis"),
+        (EssayPage, "publication_note"),
+        (HomePage, "intro"),
+    ],
+)
+def test_admin_page_form_refuses_what_the_loader_refuses(db, model, field_name):
+    """The admin's page form holds a text to the model's bound, as the loader
+    does: one character more is an error, the limit itself is not."""
+    limit = _limit(model, field_name)
+    form_field = model.get_edit_handler().get_form_class().base_fields[field_name]
+
+    form_field.clean("x" * limit)
+    with pytest.raises(ValidationError, match=f"at most {limit} characters"):
+        form_field.clean("x" * (limit + 1))
