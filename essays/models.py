@@ -95,6 +95,7 @@ class Citation(models.Model):
     )
     quote = models.TextField(
         _("quote"),
+        max_length=2000,
         help_text=_(
             "Copy the words exactly as the essay has them; the link goes to the "
             "paragraph that holds them. Curly and straight quotes both match."
@@ -219,6 +220,7 @@ class EssayPage(ArchivePage):
     )
     publication_note = models.TextField(
         _("publication note"),
+        max_length=1000,
         blank=True,
         help_text=_("Section, syndication or other notes on where it appeared."),
     )
@@ -389,7 +391,10 @@ class EssayPage(ArchivePage):
 
 class EssayIndexPage(ArchivePage):
     intro = RichTextField(
-        _("introduction"), features=["bold", "italic", "link"], blank=True
+        _("introduction"),
+        features=["bold", "italic", "link"],
+        max_length=5000,
+        blank=True,
     )
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]

@@ -124,6 +124,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
     )
     other_titles = models.TextField(
         _("other titles"),
+        max_length=1000,
         blank=True,
         help_text=_(
             "Other titles the sources or readers use, one per line; search finds "
@@ -139,6 +140,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
     synopsis = RichTextField(
         _("synopsis"),
         features=["bold", "italic", "link"],
+        max_length=10000,
         blank=True,
         help_text=_("The story, as the essays tell it."),
     )
@@ -257,7 +259,10 @@ class FilmPage(PreciseDateMixin, ArchivePage):
 
 class FilmIndexPage(ArchivePage):
     intro = RichTextField(
-        _("introduction"), features=["bold", "italic", "link"], blank=True
+        _("introduction"),
+        features=["bold", "italic", "link"],
+        max_length=5000,
+        blank=True,
     )
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
@@ -293,6 +298,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
     body = StreamField(
         ArticleBodyBlock(),
         blank=True,
+        max_num=50,
         verbose_name=_("body"),
         help_text=_("What happened and why it matters; paragraphs can be cited."),
     )
@@ -389,7 +395,10 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
 
 class TimelinePage(ArchivePage):
     intro = RichTextField(
-        _("introduction"), features=["bold", "italic", "link"], blank=True
+        _("introduction"),
+        features=["bold", "italic", "link"],
+        max_length=5000,
+        blank=True,
     )
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]

@@ -1,6 +1,7 @@
 """The archive's fixture files in tests: loading them, breaking a copy, reading
 the sources the way a reader would, independently of the loader."""
 
+import hashlib
 import io
 import re
 import tomllib
@@ -30,6 +31,17 @@ def edit_fixture(fixtures: Path, filename: str, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert text.count(old) == 1, old
     path.write_text(text.replace(old, new), "utf-8")
+
+
+def edit_document(fixtures: Path, name: str, old: str, new: str) -> str:
+    """Replace the first ``old`` in the document ``name`` of ``fixtures``, byte
+    for byte otherwise; the document's new SHA-256."""
+    path = fixtures / "documents" / name
+    data = path.read_bytes()
+    assert old.encode() in data, old
+    data = data.replace(old.encode(), new.encode(), 1)
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def essay_layout(document_name: str) -> dict:

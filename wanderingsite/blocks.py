@@ -27,7 +27,9 @@ def block_anchor(block, prefix: str = "p") -> str:
 
 
 class ParagraphBlock(blocks.StructBlock):
-    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
+    text = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, max_length=10000, label=_("Text")
+    )
     anchor = blocks.CharBlock(
         required=False,
         max_length=60,

@@ -22,6 +22,7 @@ class ArchiveTag(TagBase):
 
     description = models.TextField(
         _("description"),
+        max_length=1000,
         blank=True,
         help_text=_("What the tag gathers, shown at the top of its tag page."),
     )
@@ -64,11 +65,13 @@ class Person(index.Indexed, models.Model):
     )
     aliases = models.TextField(
         _("aliases"),
+        max_length=1000,
         blank=True,
         help_text=_("Other spellings the sources use, one per line."),
     )
     description = models.TextField(
         _("description"),
+        max_length=1000,
         blank=True,
         help_text=_("One or two sentences on who this is, from the sources."),
     )
@@ -156,6 +159,7 @@ class ArchivePage(Page):
 
     summary = models.TextField(
         _("summary"),
+        max_length=1000,
         blank=True,
         help_text=_(
             "One or two plain sentences: shown in listings, search results and "
@@ -234,6 +238,7 @@ class HomePage(ArchivePage):
     intro = RichTextField(
         _("introduction"),
         features=["bold", "italic", "link"],
+        max_length=5000,
         blank=True,
         help_text=_("What the archive is, in a short paragraph."),
     )

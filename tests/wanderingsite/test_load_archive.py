@@ -5,6 +5,7 @@ test is gone in the next."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.management import CommandError
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 from wagtail.search.models import IndexEntry
 
@@ -24,7 +25,12 @@ from films.models import (
     PolicyEventPage,
     PolicyEventPageTag,
 )
-from tests.archive_fixtures import edit_fixture, load_archive, source_sentences
+from tests.archive_fixtures import (
+    edit_document,
+    edit_fixture,
+    load_archive,
+    source_sentences,
+)
 from tests.wanderingsite.editorial_helpers import make_user
 from wanderingsite.dates import DatePrecision
 from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
@@ -412,3 +418,19 @@ def test_load_archive_leaves_a_renamed_tag_on_its_pages(loaded_archive, fixtures
     assert not ArchiveTag.objects.filter(slug="space-exploration").exists()
     assert 'Kept tag "space-exploration": no longer found' in output
     assert "0 created, 1 updated, 1 kept, 57 unchanged" in output
+
+
+def test_load_archive_changed_document_leaves_the_live_essay_as_it_was(
+    loaded_archive, fixtures_copy
+):
+    """A source text edited by one word (" the " to " teh ") rebuilds nothing:
+    the load fails and the live essay keeps its words and its revision."""
+    edit_document(fixtures_copy, "001_1c143bf0ccc6c69d.txt", " the ", " teh ")
+    before = _snapshot()
+
+    with pytest.raises(CommandError, match='essay "planet-in-peril": field "sha256"'):
+        load_archive(fixtures_copy)
+
+    assert _snapshot() == before
+    essay = EssayPage.objects.get(slug="planet-in-peril")
+    assert " teh " not in " ".join(str(block.value["text"]) for block in essay.body)

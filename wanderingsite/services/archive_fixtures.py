@@ -8,6 +8,7 @@ file, record and field. The format is described in ``docs/fixtures.md``.
 
 import datetime
 import decimal
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import URLValidator
+from wagtail.fields import RichTextField
+from wagtail.rich_text import RichTextMaxLengthValidator
 
 from essays.models import (
     BoxOfficeFigure,
@@ -33,7 +36,13 @@ from films.models import (
     TimelinePage,
 )
 from wanderingsite.dates import DatePrecision, parse_precise_date
-from wanderingsite.documents import Document, Layout, LayoutError, parse_document
+from wanderingsite.documents import (
+    Document,
+    Layout,
+    LayoutError,
+    paragraphs_html,
+    parse_document,
+)
 from wanderingsite.models import ArchiveTag, HomePage, Person
 from wanderingsite.quotes import normalise
 
@@ -47,6 +56,7 @@ INDEX_TYPES = {
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ArchiveFixtureError(Exception):
@@ -189,7 +199,7 @@ _ALLOWED = {
     for kind, names in {
         "tag": "slug name description",
         "person": "slug name kind original_name aliases description",
-        "essay": "slug document title authors publication publication_note "
+        "essay": "slug document sha256 title authors publication publication_note "
         "published source_url summary films events tags layout",
         "author": "person affiliation",
         "layout": "metadata headings join_after",
@@ -221,7 +231,8 @@ class _Problems(list):
 class _Fields:
     """Typed access to one TOML table, recording every problem it meets.
 
-    ``model`` lends its fields' ``max_length`` to the checks of ``text``.
+    ``model`` lends its fields' bounds to the checks of ``text``, ``lines`` and
+    ``paragraphs``: a text the admin's form would refuse is refused here too.
     """
 
     def __init__(self, problems, file, label, kind, data, model=None):
@@ -246,18 +257,60 @@ class _Fields:
         value = value.strip() if multiline else " ".join(value.split())
         if required and not value:
             self.error(name, "is missing" if name not in self.data else "is empty")
-        limit = self.max_length(name)
-        if limit and len(value) > limit:
-            self.error(name, f"is {len(value)} characters long; at most {limit}")
+        self.bound(name, value)
         return value
 
-    def max_length(self, name: str) -> int | None:
+    def model_field(self, name: str):
         if self.model is None:
             return None
         try:
-            return self.model._meta.get_field(name).max_length
+            return self.model._meta.get_field(name)
         except FieldDoesNotExist:
             return None
+
+    def bound(self, name: str, value: str) -> None:
+        """Report ``value`` if it is longer than the model field ``name`` allows."""
+        field = self.model_field(name)
+        limit = getattr(field, "max_length", None)
+        if limit is None:
+            return
+        length = len(value)
+        if isinstance(field, RichTextField):
+            # Stored as paragraphs of HTML, counted as the admin counts rich
+            # text: the words, not the markup.
+            length = RichTextMaxLengthValidator(limit).clean(paragraphs_html(value))
+        if length > limit:
+            self.error(name, f"is {length} characters long; at most {limit}")
+
+    def lines(self, name) -> list[str]:
+        """A list of strings the model keeps in one text field, a line each."""
+        values = self.strings(name)
+        self.bound(name, "\n".join(values))
+        return values
+
+    def paragraphs(self, name) -> list[str]:
+        """A multi-paragraph text the model keeps as a StreamField of paragraph
+        blocks: as many and as long as the field and its blocks allow."""
+        text = self.text(name, multiline=True)
+        paragraphs = [
+            " ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()
+        ]
+        stream = self.model._meta.get_field(name).stream_block
+        most = stream.meta.max_num
+        if most is not None and len(paragraphs) > most:
+            self.error(name, f"has {len(paragraphs)} paragraphs; at most {most}")
+        limit = stream.child_blocks["paragraph"].child_blocks["text"].max_length
+        if limit is not None:
+            for number, paragraph in enumerate(paragraphs, start=1):
+                html = paragraphs_html(paragraph)
+                length = RichTextMaxLengthValidator(limit).clean(html)
+                if length > limit:
+                    self.error(
+                        name,
+                        f"paragraph {number} is {length} characters long; "
+                        f"at most {limit}",
+                    )
+        return paragraphs
 
     def slug(self) -> str:
         value = self.text("slug", required=True)
@@ -404,7 +457,7 @@ class _Reader:
                     name=f.text("name", required=True),
                     kind=f.choice("kind", Person.Kind.values, default="person"),
                     original_name=f.text("original_name"),
-                    aliases=f.strings("aliases"),
+                    aliases=f.lines("aliases"),
                     description=f.text("description"),
                 )
             )
@@ -478,8 +531,11 @@ class _Reader:
             headings=tuple(layout_fields.strings("headings")),
             join_after=tuple(layout_fields.strings("join_after")),
         )
+        data = path.read_bytes()
+        if not self.checksum_matches(f, name, data):
+            return empty
         try:
-            return parse_document(path.read_text(encoding="utf-8"), layout)
+            return parse_document(data.decode("utf-8"), layout)
         except UnicodeDecodeError:
             f.error("document", f"{name!r} is not UTF-8 text")
         except LayoutError as error:
@@ -488,6 +544,39 @@ class _Reader:
             else:
                 f.error(f"layout.{error.field_name}", f"{error.message} ({name})")
         return empty
+
+    def checksum_matches(self, f: _Fields, name: str, data: bytes) -> bool:
+        """Whether the document is the text its record's ``sha256`` vouches for.
+
+        A changed text is not read further: its quotes and layout would only
+        repeat the one problem.
+        """
+        actual = hashlib.sha256(data).hexdigest()
+        recorded = f.data.get("sha256")
+        if recorded is None:
+            f.error(
+                "sha256",
+                f"is missing; {name} has SHA-256 {actual}: once you have checked "
+                "that the text is byte for byte as published, record "
+                f'sha256 = "{actual}"',
+            )
+            return True
+        if not isinstance(recorded, str) or not _SHA256.match(recorded):
+            f.error(
+                "sha256",
+                f"{recorded!r} is not a SHA-256 (64 lower-case hexadecimal digits)",
+            )
+            return True
+        if recorded != actual:
+            f.error(
+                "sha256",
+                f"{name} has changed: its SHA-256 is {actual}, not {recorded}. "
+                "The documents stay byte for byte as published: restore the "
+                "text, or if the change is deliberate (a corrected copy of the "
+                f'published text), record sha256 = "{actual}"',
+            )
+            return False
+        return True
 
     # -- films and events --
 
@@ -560,7 +649,7 @@ class _Reader:
                     title=f.text("title", required=True),
                     original_title=f.text("original_title"),
                     original_language=language,
-                    other_titles=f.strings("other_titles"),
+                    other_titles=f.lines("other_titles"),
                     date=date,
                     date_precision=precision,
                     date_note=f.text("date_note"),
@@ -597,7 +686,6 @@ class _Reader:
                 actors.append(
                     (actor.ref("person", people, "person"), actor.text("role"))
                 )
-            paragraphs = re.split(r"\n\s*\n", f.text("body", multiline=True))
             self.archive.events.append(
                 EventRecord(
                     slug=f.slug(),
@@ -607,7 +695,7 @@ class _Reader:
                     date_note=f.text("date_note"),
                     kind=f.choice("kind", PolicyEventPage.Kind.values),
                     summary=f.text("summary", required=True),
-                    body=[" ".join(p.split()) for p in paragraphs if p.strip()],
+                    body=f.paragraphs("body"),
                     actors=actors,
                     films=f.refs("films", films, "film"),
                     tags=f.refs("tags", tags, "tag"),
