@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wanderingsite', '0005_site_address_from_base_url'),
+        ('wanderingsite', '0006_editors_change_own_uploads_only'),
     ]
 
     operations = [
