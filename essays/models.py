@@ -23,6 +23,7 @@ from wanderingsite import serializers as api
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.models import ArchivePage, ArchiveTag
+from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.quotes import find_anchor
 
 NOT_RECORDED = _("not recorded")
@@ -413,3 +414,16 @@ class EssayIndexPage(ArchivePage):
         context["listing"] = essay_listing(params=request.GET)
         context["canonical_url"] += context["listing"].canonical_query
         return context
+
+
+archive_types.register(
+    ArchiveType(
+        "essay",
+        EssayPage,
+        EssayPageTag,
+        _("Essays"),
+        _("Essay"),
+        position=20,
+        people=("essays_written",),
+    )
+)

@@ -20,6 +20,7 @@ from wagtail.search import index
 from wanderingsite import serializers as api
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.models import ArchivePage, ArchiveTag, PreciseDateMixin
+from wanderingsite.page_types import ArchiveType, archive_types
 
 
 class FilmPageTag(ItemBase):
@@ -416,3 +417,27 @@ class TimelinePage(ArchivePage):
         context = super().get_context(request, *args, **kwargs)
         context["timeline"] = timeline_listing(params=request.GET)
         return context
+
+
+archive_types.register(
+    ArchiveType(
+        "film",
+        FilmPage,
+        FilmPageTag,
+        _("Films"),
+        _("Film"),
+        position=10,
+        people=("film_credits",),
+    )
+)
+archive_types.register(
+    ArchiveType(
+        "event",
+        PolicyEventPage,
+        PolicyEventPageTag,
+        _("Events"),
+        _("Policy event"),
+        position=30,
+        people=("event_roles",),
+    )
+)
