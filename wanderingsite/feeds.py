@@ -43,8 +43,21 @@ def _newest(pages) -> list[Page]:
     return newest
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are ``type="text"``.
+
+    Summaries are the editors' plain sentences; Django sends them as
+    ``type="html"``, so a reader would render any markup typed into one.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ArchiveFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     author_name = SITE_NAME
 
     def item_title(self, item):
