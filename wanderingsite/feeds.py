@@ -7,13 +7,12 @@ import re
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page
 
-from .models import ArchiveTag
 from .search import SEARCH_MODELS, SEARCH_TYPES, specific_pages
+from .selectors import visible_tag
 from .visibility import visible_q
 
 FEED_LENGTH = 30
@@ -98,9 +97,12 @@ class LatestFeed(ArchiveFeed):
 
 class TagFeed(ArchiveFeed):
     def get_object(self, request, slug):
-        if not _SLUG.match(slug):
+        tag = visible_tag(slug=slug) if _SLUG.match(slug) else None
+        if tag is None:
+            # Raised, so that the redirects middleware can send a merged or
+            # renamed tag's old feed address on.
             raise Http404("No such tag")
-        return get_object_or_404(ArchiveTag, slug=slug.lower())
+        return tag
 
     def title(self, tag):
         return f"{SITE_NAME}: tagged “{tag.name}”"
