@@ -10,16 +10,7 @@ import operator
 from functools import reduce
 
 from django.core.exceptions import FieldError, ObjectDoesNotExist, ValidationError
-from django.db.models import (
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -36,8 +27,8 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .models import ArchiveTag
 from .search import SEARCH_TYPES, clean_query, query_terms
+from .selectors import tag_counts
 from .serializers import RelatedRowsField
-from .visibility import visible_q
 
 MAX_OFFSET = 2**31 - 1
 MAX_TAGS = 10
@@ -285,17 +276,6 @@ class TagHtmlUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
-def _visible_count(through) -> Coalesce:
-    rows = (
-        through.objects.filter(visible_q("content_object__"), tag=OuterRef("pk"))
-        .order_by()
-        .values("tag")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
 class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
     """The shared tag vocabulary: tags on at least one visible page."""
 
@@ -334,14 +314,7 @@ class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
         ]
 
     def get_queryset(self):
-        counts = {f"{t.key}_count": _visible_count(t.tag_through) for t in SEARCH_TYPES}
-        total = sum((F(name) for name in counts), start=0)
-        return (
-            ArchiveTag.objects.annotate(**counts)
-            .annotate(visible_total=total)
-            .filter(visible_total__gt=0)
-            .order_by("name")
-        )
+        return tag_counts()
 
 
 api_router = WagtailAPIRouter("wagtailapi")
