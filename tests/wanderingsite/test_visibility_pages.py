@@ -95,6 +95,7 @@ def test_tag_only_hidden_pages_carry_is_not_found(sample_archive, client, path):
         "/timeline/?tag=",
         "/api/v2/pages/?type=films.FilmPage&tags=",
         "/api/v2/pages/?type=essays.EssayPage&tags=",
+        "/api/v2/tags/?slug=",
     ],
 )
 def test_tag_only_hidden_pages_carry_is_an_unknown_tag(sample_archive, client, path):
