@@ -6,9 +6,11 @@ message, never a 500; and responses are JSON whose bytes never hold ``<``,
 ``>`` or ``&``, so input echoed in a message cannot become markup.
 """
 
+import operator
+from functools import reduce
+
 from django.core.exceptions import FieldError, ObjectDoesNotExist, ValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -25,10 +27,11 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .models import ArchiveTag
 from .search import SEARCH_TYPES, clean_query, query_terms
+from .selectors import tag_counts
 from .serializers import RelatedRowsField
-from .visibility import visible_q
 
 MAX_OFFSET = 2**31 - 1
+MAX_TAGS = 10
 
 
 class EscapingJSONRenderer(JSONRenderer):
@@ -123,9 +126,10 @@ class HardenedAPIMixin:
 
 
 class TagFieldsFilter(FieldsFilter):
-    """Wagtail's field filters, with ``?tags=`` naming each tag (comma-separated)
-    by its slug or by its name in any case, as the tags endpoint lists them;
-    Wagtail's own takes the exact name only."""
+    """Wagtail's field filters, with ``?tags=`` naming up to ``MAX_TAGS`` tags
+    (comma-separated), each by its slug or by its name in any case, as the tags
+    endpoint lists them; Wagtail's own takes the exact name only, and joins the
+    tag tables once more for every tag."""
 
     def filter_queryset(self, request, queryset, view):
         available = set(view.get_available_fields(queryset.model, db_fields_only=True))
@@ -139,10 +143,12 @@ class TagFieldsFilter(FieldsFilter):
             value = request.GET[name]
             if "\x00" in value:
                 raise BadRequestError(f"null characters are not allowed in {name}")
-            for tag in filter(None, (t.strip() for t in value.split(","))):
+            tags = [t for t in (t.strip() for t in value.split(",")) if t]
+            if len(tags) > MAX_TAGS:
+                raise BadRequestError(f"{name} takes at most {MAX_TAGS} tags")
+            if tags:
                 queryset = queryset.filter(
-                    Q(**{f"{name}__slug": tag.lower()})
-                    | Q(**{f"{name}__name__iexact": tag})
+                    pk__in=_tagged_with_all(queryset.model, name, tags)
                 )
         others = _QueryWithout(request, tag_fields)
         queryset = super().filter_queryset(others, queryset, view)
@@ -150,6 +156,29 @@ class TagFieldsFilter(FieldsFilter):
             # Read by the search filter, which cannot search a tag filter.
             queryset._filtered_by_tag = True
         return queryset
+
+
+def _tagged_with_all(model, name: str, tags: list[str]) -> QuerySet:
+    """The pks of ``model``'s rows tagged with every one of ``tags``.
+
+    One grouped subquery whatever the number of tags: the rows' tags are
+    joined once, and each tag asked for must be counted on a row.
+    """
+    # "Box office" and "box office" are one tag; both would pass alike.
+    unique = list({tag.lower(): tag for tag in reversed(tags)}.values())
+    matches = [
+        Q(**{f"{name}__slug": tag.lower()}) | Q(**{f"{name}__name__iexact": tag})
+        for tag in unique
+    ]
+    counts = {f"_tag_{n}": Count(name, filter=q) for n, q in enumerate(matches)}
+    return (
+        model._default_manager.filter(reduce(operator.or_, matches))
+        .order_by()
+        .values("pk")
+        .annotate(**counts)
+        .filter(**{f"{alias}__gt": 0 for alias in counts})
+        .values("pk")
+    )
 
 
 class _QueryWithout:
@@ -247,17 +276,6 @@ class TagHtmlUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
-def _visible_count(through) -> Coalesce:
-    rows = (
-        through.objects.filter(visible_q("content_object__"), tag=OuterRef("pk"))
-        .order_by()
-        .values("tag")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
 class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
     """The shared tag vocabulary: tags on at least one visible page."""
 
@@ -296,14 +314,7 @@ class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
         ]
 
     def get_queryset(self):
-        counts = {f"{t.key}_count": _visible_count(t.tag_through) for t in SEARCH_TYPES}
-        total = sum((F(name) for name in counts), start=0)
-        return (
-            ArchiveTag.objects.annotate(**counts)
-            .annotate(visible_total=total)
-            .filter(visible_total__gt=0)
-            .order_by("name")
-        )
+        return tag_counts()
 
 
 api_router = WagtailAPIRouter("wagtailapi")

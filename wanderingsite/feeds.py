@@ -7,13 +7,12 @@ import re
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page
 
-from .models import ArchiveTag
 from .search import SEARCH_MODELS, SEARCH_TYPES, specific_pages
+from .selectors import visible_tag
 from .visibility import visible_q
 
 FEED_LENGTH = 30
@@ -43,8 +42,21 @@ def _newest(pages) -> list[Page]:
     return newest
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are ``type="text"``.
+
+    Summaries are the editors' plain sentences; Django sends them as
+    ``type="html"``, so a reader would render any markup typed into one.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ArchiveFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     author_name = SITE_NAME
 
     def item_title(self, item):
@@ -85,9 +97,12 @@ class LatestFeed(ArchiveFeed):
 
 class TagFeed(ArchiveFeed):
     def get_object(self, request, slug):
-        if not _SLUG.match(slug):
+        tag = visible_tag(slug=slug) if _SLUG.match(slug) else None
+        if tag is None:
+            # Raised, so that the redirects middleware can send a merged or
+            # renamed tag's old feed address on.
             raise Http404("No such tag")
-        return get_object_or_404(ArchiveTag, slug=slug.lower())
+        return tag
 
     def title(self, tag):
         return f"{SITE_NAME}: tagged “{tag.name}”"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.template.response import TemplateResponse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +38,7 @@ from films.models import (
 
 from .models import ArchiveTag, Person
 from .quotes import block_text, html_to_text
+from .selectors import visible_tag, visible_tags
 from .templatetags.archive_tags import site_root_url
 from .visibility import visible_q
 
@@ -190,7 +191,7 @@ def search_archive(
     search_type = next((t for t in SEARCH_TYPES if t.key == type), None)
     selected_tag = None
     if tag and _SLUG.match(tag):
-        selected_tag = ArchiveTag.objects.filter(slug=tag.lower()).first()
+        selected_tag = visible_tag(slug=tag)
 
     pages = _searchable_pages()
     candidates = _candidates(terms, pages) if terms else {}
@@ -397,7 +398,7 @@ def _vocabulary() -> dict[str, str]:
     texts = [
         visible.order_by().values_list("title"),
         FilmPage.objects.filter(visible_q()).order_by().values_list("other_titles"),
-        ArchiveTag.objects.filter(_in_use()).order_by().values_list("name"),
+        visible_tags().order_by().values_list("name"),
         Person.objects.filter(credited).order_by().values_list("name"),
     ]
     words: dict[str, str] = {}
@@ -473,21 +474,7 @@ def _suggested_tags(terms: list[str], limit: int = 8) -> list[ArchiveTag]:
     named = Q()
     for term in terms:
         named |= Q(name__icontains=term)
-    return list(
-        ArchiveTag.objects.filter(named).filter(_in_use()).order_by("name")[:limit]
-    )
-
-
-def _in_use() -> Q:
-    """True for a tag on at least one visible page."""
-    in_use = Q()
-    for t in SEARCH_TYPES:
-        in_use |= Exists(
-            t.tag_through.objects.filter(
-                visible_q("content_object__"), tag=OuterRef("pk")
-            )
-        )
-    return in_use
+    return list(visible_tags().filter(named).order_by("name")[:limit])
 
 
 # Presentation: highlighted titles and snippets.

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
@@ -64,6 +73,21 @@ def _counted(tags: QuerySet[ArchiveTag], **filters) -> QuerySet[ArchiveTag]:
     )
 
 
+def visible_tags() -> QuerySet[ArchiveTag]:
+    """Tags on at least one visible page: the only tags the public may meet."""
+    in_use = Q()
+    for through in _THROUGH.values():
+        in_use |= Exists(
+            through.objects.filter(visible_q("content_object__"), tag=OuterRef("pk"))
+        )
+    return ArchiveTag.objects.filter(in_use)
+
+
+def visible_tag(*, slug: str) -> ArchiveTag | None:
+    """The tag with ``slug`` (in any case), if a visible page carries it."""
+    return visible_tags().filter(slug=slug.lower()).first()
+
+
 def tag_counts() -> QuerySet[ArchiveTag]:
     """Tags on at least one visible page, by name, with counts per page type."""
     return _counted(ArchiveTag.objects.all()).filter(total__gt=0).order_by("name")
@@ -93,8 +117,9 @@ def _related_tags(tag: ArchiveTag, *, limit: int) -> list[ArchiveTag]:
 
 
 def tag_detail(*, slug: str) -> TagDetail | None:
-    """A tag and the visible films, essays and events that carry it."""
-    tag = ArchiveTag.objects.filter(slug=slug.lower()).first()
+    """A tag and the visible films, essays and events that carry it; None for
+    a tag no visible page carries."""
+    tag = visible_tag(slug=slug)
     if tag is None:
         return None
     by_date = F("date").asc(nulls_last=True)

@@ -1,9 +1,15 @@
 import json
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
 
 from essays.models import FilmCitation
+from tests import factories as f
 from tests.sample_archive import HIDDEN, HIDDEN_STATES
+from wanderingsite.api import MAX_TAGS
 
 
 def _get(client, url, **params):
@@ -155,6 +161,98 @@ def test_tags_api_detail_and_filter_by_slug(client, sample_archive):
     assert detail["counts"]["total"] == 2
     hidden = sample_archive.tags.hidden.pk
     assert client.get(f"/api/v2/tags/{hidden}/").status_code == 404
+
+
+def _tags_of_a_new_film(archive, n: int) -> list[str]:
+    """The slugs of ``n`` new tags, all on a new film and all but the last on
+    another."""
+    tags = [f.make_tag(f"Filter tag {i}") for i in range(n)]
+    f.make_film(archive.films, title="Carries every tag", tags=tags)
+    f.make_film(archive.films, title="Carries all but one", tags=tags[:-1])
+    return [tag.slug for tag in tags]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v2/pages/?type=films.FilmPage&tags=",
+        "/api/v2/images/?tags=",
+        "/api/v2/documents/?tags=",
+    ],
+)
+def test_api_tag_filter_refuses_more_tags_than_the_limit(client, sample_archive, url):
+    """More than MAX_TAGS tags is a 400 whose message names the limit."""
+    response = client.get(url + ",".join(f"t{i}" for i in range(MAX_TAGS + 1)))
+    assert response.status_code == 400
+    assert str(MAX_TAGS) in response.json()["message"]
+
+
+def test_api_tag_filter_at_the_limit_finds_pages_with_every_tag(client, sample_archive):
+    """MAX_TAGS tags, by slug or by name in any case, find the pages with all."""
+    slugs = _tags_of_a_new_film(sample_archive, MAX_TAGS)
+    asked = [*slugs[:-2], "filter tag 8".upper(), "Filter Tag 9"]
+    assert len(asked) == MAX_TAGS
+    data = _get(client, "/api/v2/pages/", type="films.FilmPage", tags=",".join(asked))
+    assert _titles(data) == {"Carries every tag"}
+    some = _get(client, "/api/v2/pages/", type="films.FilmPage", tags=slugs[0])
+    assert _titles(some) == {"Carries every tag", "Carries all but one"}
+
+
+def test_api_tag_filter_takes_a_tag_named_twice_as_one(client, sample_archive):
+    """A tag given by its slug and again by its name still matches its pages."""
+    data = _get(
+        client,
+        "/api/v2/pages/",
+        type="films.FilmPage",
+        tags="box-office,Box Office,science-fiction",
+    )
+    assert _titles(data) == {"The Wandering Earth"}
+
+
+def test_api_tag_filter_of_an_unknown_tag_finds_nothing(client, sample_archive):
+    """A tag no page carries gives an empty listing, not every page."""
+    data = _get(
+        client, "/api/v2/pages/", type="films.FilmPage", tags="science-fiction,nope"
+    )
+    assert data["items"] == []
+
+
+def _joins(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return sum(len(re.findall(r"\bJOIN\b", q["sql"])) for q in queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v2/pages/?type=films.FilmPage&tags=",
+        "/api/v2/pages/?type=essays.EssayPage&tags=",
+        "/api/v2/images/?tags=",
+        "/api/v2/documents/?tags=",
+    ],
+)
+def test_api_tag_filter_joins_do_not_grow_with_the_tags(client, sample_archive, url):
+    """The tag filter is one query shape: ten tags join no more tables than two."""
+    slugs = _tags_of_a_new_film(sample_archive, MAX_TAGS)
+    client.get(url + slugs[0])  # fills the per-process caches first
+    assert _joins(client, url + ",".join(slugs[:2])) == _joins(
+        client, url + ",".join(slugs)
+    )
+
+
+def test_documents_api_filters_by_tags(client, sample_archive):
+    """/api/v2/documents/?tags= finds the documents carrying every tag given."""
+    document_model = get_document_model()
+    both = document_model.objects.create(title="Both", file="documents/both.txt")
+    both.tags.add("Press kit", "Posters")
+    one = document_model.objects.create(title="One", file="documents/one.txt")
+    one.tags.add("Press kit")
+    data = _get(client, "/api/v2/documents/", tags="press-kit,POSTERS")
+    assert [item["title"] for item in data["items"]] == ["Both"]
+    data = _get(client, "/api/v2/documents/", tags="Press kit")
+    assert {item["title"] for item in data["items"]} == {"Both", "One"}
 
 
 def test_images_and_documents_endpoints_answer(client, db):

@@ -62,10 +62,12 @@ def test_tag_feed_lists_the_tags_visible_pages(client, sample_archive):
 
 
 def test_tag_feed_never_includes_hidden_pages(client, sample_archive):
-    """A tag carried only by hidden pages gives an empty feed."""
-    feed = _feed(client, f"/tags/{sample_archive.tags.hidden.slug}/feed/")
-    assert _entries(feed) == []
+    """A tag's feed leaves out its hidden pages; a tag carried only by hidden
+    pages has no feed at all."""
     assert HIDDEN not in client.get("/tags/soft-power/feed/").content.decode()
+    response = client.get(f"/tags/{sample_archive.tags.hidden.slug}/feed/")
+    assert response.status_code == 404
+    assert HIDDEN not in response.content.decode()
 
 
 @pytest.mark.parametrize("slug", ["nope", "..", "%00", "<script>", "流浪地球"])
@@ -82,6 +84,42 @@ def test_tag_feed_escapes_markup_in_tag_names(client, home_page):
     feed = _feed(client, "/tags/bold/feed/")
     assert feed.findtext(f"{ATOM}title").endswith("“<b>Bold</b> & more”")
     assert _entries(feed)[0]["title"] == "A <i>film</i>"
+
+
+MARKUP = "<img src=x onerror=alert(1)> & <script>alert(2)</script>"
+
+
+def _live_markup(element: ET.Element) -> bool:
+    """Whether a feed reader would render ``element`` as markup, not as text."""
+    kind = element.get("type", "text")
+    if kind == "html":
+        return "<" in (element.text or "")
+    return kind != "text" or len(element) > 0
+
+
+@pytest.mark.parametrize("url", ["/feeds/latest/", "/tags/bold/feed/"])
+def test_feed_gives_markup_in_summaries_and_titles_as_text(client, home_page, url):
+    """Markup an editor typed into a title, summary or tag reaches feed readers
+    as the literal text typed, never as live markup."""
+    indexes = f.archive_indexes(home_page)
+    tag = f.make_tag(f"Bold {MARKUP}", slug="bold", description=MARKUP)
+    f.make_film(indexes["films"], title=f"Film {MARKUP}", summary=MARKUP, tags=[tag])
+    feed = _feed(client, url)
+    (entry,) = [
+        e
+        for e in feed.findall(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}title") == f"Film {MARKUP}"
+    ]
+    assert entry.findtext(f"{ATOM}summary") == MARKUP
+    texts = [
+        element
+        for element in feed.iter()
+        if element.tag in {f"{ATOM}{n}" for n in ("title", "subtitle", "summary")}
+    ]
+    assert len(texts) >= 3
+    assert not [e.tag for e in texts if _live_markup(e)]
+    terms = [c.get("term") for c in entry.findall(f"{ATOM}category")]
+    assert terms == [tag.name]
 
 
 def test_feed_links_announce_the_latest_feed_on_every_page(client, sample_archive):

@@ -115,6 +115,19 @@ def test_search_archive_counts_no_hidden_pages_in_facets(sample_archive):
     assert tags["soft-power"] == search.total
 
 
+def test_search_archive_takes_a_tag_only_hidden_pages_carry_as_unknown(
+    sample_archive,
+):
+    """?tag= naming a tag that only hidden pages carry selects nothing and is
+    named by no facet, as with a tag that does not exist."""
+    hidden = search_archive(query="wandering", tag=sample_archive.tags.hidden.slug)
+    unknown = search_archive(query="wandering", tag="no-such-tag")
+    assert hidden.tag is None
+    assert hidden.tag_facets == unknown.tag_facets
+    assert sample_archive.tags.hidden.slug not in _counts(hidden.tag_facets)
+    assert hidden.total == unknown.total > 0
+
+
 def test_search_archive_finds_the_live_title_not_the_draft(sample_archive):
     """A live page is found by its published words, not its newer draft's."""
     assert _titles(search_archive(query="cabinet control")) == [

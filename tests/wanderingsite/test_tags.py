@@ -104,12 +104,28 @@ def test_tag_page_for_an_unknown_tag_can_be_redirected(sample_archive, client):
     assert response["Location"] == "/tags/soft-power/"
 
 
-def test_tag_page_of_a_tag_without_visible_pages_says_so(sample_archive, client):
-    """A known tag whose pages are all hidden shows its page with nothing listed."""
+def test_tag_page_of_a_tag_only_hidden_pages_carry_is_not_found(sample_archive, client):
+    """A tag whose pages are all hidden does not exist for the public: a 404
+    that names neither the tag nor its pages."""
     response = client.get(f"/tags/{sample_archive.hidden_only_tag.slug}/")
-    assert response.status_code == 200
-    assert "0 films 0 essays 0 events" in words(response.content.decode())
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert sample_archive.hidden_only_tag.name not in response.content.decode()
     assert "Hiddenword film" not in response.content.decode()
+
+
+def test_tag_page_of_a_tag_only_hidden_pages_carry_can_be_redirected(
+    sample_archive, client
+):
+    """Its 404 is raised, so a redirect from its address still works."""
+    Redirect.objects.create(
+        old_path=Redirect.normalise_path(f"/tags/{sample_archive.tags.hidden.slug}/"),
+        redirect_link="/tags/soft-power/",
+        is_permanent=True,
+    )
+    response = client.get(f"/tags/{sample_archive.tags.hidden.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == "/tags/soft-power/"
 
 
 def test_tag_page_marks_chinese_tag_names(sample_archive, client):

@@ -5,6 +5,8 @@ each tagged and related like the visible pages (see tests/sample_archive.py);
 their titles all contain one word that no visible page uses.
 """
 
+import re
+
 import pytest
 
 from tests.page_helpers import words
@@ -68,3 +70,46 @@ def test_hidden_pages_are_not_served_to_the_public(sample_archive, client):
     private = client.get(hidden.private_film.url).content.decode()
     assert 'name="password"' in private
     assert hidden.private_film.summary not in private
+
+
+HIDDEN_ONLY_TAG = "hiddenword-tag"
+
+
+@pytest.mark.parametrize(
+    "path", [f"/tags/{HIDDEN_ONLY_TAG}/", f"/tags/{HIDDEN_ONLY_TAG.upper()}/feed/"]
+)
+def test_tag_only_hidden_pages_carry_is_not_found(sample_archive, client, path):
+    """A tag that only drafts and private pages carry has no page and no feed."""
+    assert sample_archive.tags.hidden.slug == HIDDEN_ONLY_TAG
+    response = client.get(path)
+    assert response.status_code == 404
+    assert HIDDEN not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search/?q=wandering&tag=",
+        "/films/?tag=",
+        "/essays/?tag=",
+        "/timeline/?tag=",
+        "/api/v2/pages/?type=films.FilmPage&tags=",
+        "/api/v2/pages/?type=essays.EssayPage&tags=",
+        "/api/v2/tags/?slug=",
+    ],
+)
+def test_tag_only_hidden_pages_carry_is_an_unknown_tag(sample_archive, client, path):
+    """Asked for by filters, search and the API, such a tag answers as a tag
+    that does not exist: never named, never selected, nothing filtered."""
+    hidden = client.get(path + HIDDEN_ONLY_TAG)
+    unknown = client.get(path + "no-such-tag")
+    assert hidden.status_code == unknown.status_code == 200
+    assert HIDDEN not in hidden.content.decode()
+    # The same answer, but for the slug the visitor typed, which links keep.
+    assert _without_nonces(hidden) == _without_nonces(unknown).replace(
+        "no-such-tag", HIDDEN_ONLY_TAG
+    )
+
+
+def _without_nonces(response) -> str:
+    return re.sub(r' nonce="[^"]*"', "", response.content.decode())
