@@ -39,7 +39,7 @@ class ArchiveType:
 
     @property
     def plural_key(self) -> str:
-        """"films": the type in the admin and the loader's summaries."""
+        """ "films": the type in the admin and the loader's summaries."""
         return f"{self.key}s"
 
     @property
