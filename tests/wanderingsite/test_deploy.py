@@ -27,7 +27,15 @@ def _manage(
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_STATEMENT_TIMEOUT")
+        # The browser tests' conftest allows async-unsafe calls in this process;
+        # a deployment never does, and check --deploy says so.
+        if key
+        not in (
+            "SECRET_KEY",
+            "SECRET_KEY_FILE",
+            "DATABASE_STATEMENT_TIMEOUT",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="wanderingsite.settings.production",
