@@ -5,6 +5,9 @@ empties the whole cache, once the change is committed: a purge inside the
 transaction would let a request in between cache the old page again.
 """
 
+from threading import Timer
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -17,13 +20,22 @@ from wagtailcache.cache import clear_cache
 
 from .middleware import is_admin_request
 from .models import ArchiveTag, Person
+from .replicas import replica_configured
 
 UNCACHED_PATHS = ("/healthz",)
 
 
 def purge_page_cache() -> None:
     """Empty the page cache once the current transaction commits (now, outside one)."""
-    transaction.on_commit(clear_cache)
+    transaction.on_commit(_clear_now_and_after_replicas)
+
+
+def _clear_now_and_after_replicas() -> None:
+    clear_cache()
+    if replica_configured():
+        # A visitor's page built in between from a replica that had not yet
+        # replayed the change would otherwise stay cached.
+        Timer(settings.REPLICA_PURGE_DELAY, clear_cache).start()
 
 
 def _purge(**kwargs) -> None:

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtailcache.cache.FetchFromCacheMiddleware",
+    # After the page cache, so that a hit asks no database anything.
+    "wanderingsite.replicas.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "wanderingsite.urls"
@@ -96,14 +98,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# A streaming replica of PostgreSQL for visitors' reads (wanderingsite/replicas.py);
+# the admin and every write use the primary.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=60, conn_health_checks=True
+    )
+DATABASE_ROUTERS = ["wanderingsite.replicas.ReplicaRouter"]
+# How long a replica that stopped answering is left alone; how long after a
+# purge the page cache is emptied again, for pages built from a replica that
+# had not yet replayed the change.
+REPLICA_RETRY_SECONDS = 5
+REPLICA_PURGE_DELAY = float(os.environ.get("REPLICA_PURGE_DELAY", 1.0))
+for database in DATABASES.values():
     # Web processes set DATABASE_STATEMENT_TIMEOUT (wsgi.py): a query that runs
     # past it is cancelled by the server, even after the client has gone.
-    if timeout := os.environ.get("DATABASE_STATEMENT_TIMEOUT"):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT")
+    if timeout and database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = (
             f"-c statement_timeout={timeout}"
         )
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The admin autosaves while an editor presses submit; taking the write lock
     # at the start makes the two wait for each other instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
