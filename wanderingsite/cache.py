@@ -5,7 +5,10 @@ empties the whole cache, once the change is committed: a purge inside the
 transaction would let a request in between cache the old page again.
 """
 
+import logging
 from threading import Timer
+from urllib.parse import urlsplit
+from urllib.request import Request, urlopen
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +26,7 @@ from .models import ArchiveTag, Person
 from .replicas import replica_configured
 
 UNCACHED_PATHS = ("/healthz",)
+logger = logging.getLogger(__name__)
 
 
 def purge_page_cache() -> None:
@@ -31,11 +35,30 @@ def purge_page_cache() -> None:
 
 
 def _clear_now_and_after_replicas() -> None:
-    clear_cache()
+    _clear_everywhere()
     if replica_configured():
         # A visitor's page built in between from a replica that had not yet
         # replayed the change would otherwise stay cached.
-        Timer(settings.REPLICA_PURGE_DELAY, clear_cache).start()
+        Timer(settings.REPLICA_PURGE_DELAY, _clear_everywhere).start()
+
+
+def _clear_everywhere() -> None:
+    clear_cache()
+    if settings.PROXY_BAN_URL:
+        ban_proxy(settings.PROXY_BAN_URL)
+
+
+def ban_proxy(url: str) -> None:
+    """Ask the proxy in front (Varnish) to drop every page it keeps: a ``BAN``,
+    as Wagtail's front-end cache invalidation purges one page's URLs."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        logger.error("PROXY_BAN_URL must be an http:// address, not %r", url)
+        return
+    try:
+        with urlopen(Request(url, method="BAN"), timeout=2):  # noqa: S310
+            pass
+    except OSError:
+        logger.warning("The proxy at %s did not take the ban", url, exc_info=True)
 
 
 def _purge(**kwargs) -> None:

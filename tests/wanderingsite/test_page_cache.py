@@ -2,6 +2,8 @@
 
 import datetime
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import redis
@@ -362,3 +364,37 @@ def test_front_end_cache_purges_a_published_page(site, settings, monkeypatch):
     _publish_title(film, "Purged at the proxy")
 
     assert film.full_url in purged
+
+
+@pytest.fixture
+def ban_listener():
+    """A stand-in for Varnish on a loopback port that records BAN requests."""
+    bans = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_BAN(self):  # noqa: N802 (the HTTP method's name)
+            bans.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", bans
+    server.shutdown()
+    server.server_close()
+
+
+def test_page_cache_purge_bans_the_proxy_in_front(
+    site, page_cache, settings, ban_listener, django_capture_on_commit_callbacks
+):
+    """With PROXY_BAN_URL set, a purge empties the proxy too, listings included."""
+    settings.PROXY_BAN_URL, bans = ban_listener
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_title(site["film"], "Banned at the proxy")
+
+    assert bans == ["/"]

@@ -164,6 +164,9 @@ WAGTAIL_CACHE_HEADER = "X-Page-Cache"
 # cache has purged; a proxy or CDN in front may keep one this long, purged by
 # Wagtail's front-end cache invalidation (WAGTAILFRONTENDCACHE).
 PROXY_CACHE_SECONDS = int(os.environ.get("PROXY_CACHE_SECONDS", 0))
+# A Varnish in front that takes BAN requests: every purge of the page cache
+# empties it too, listings included (wanderingsite/cache.py).
+PROXY_BAN_URL = os.environ.get("PROXY_BAN_URL", "")
 if frontend_cache_url := os.environ.get("FRONTEND_CACHE_URL"):
     WAGTAILFRONTENDCACHE = {
         "proxy": {
