@@ -20,7 +20,7 @@ DEV_ENV = DJANGO_SETTINGS_MODULE=wanderingsite.settings.dev \
 ENV = $(LOCAL_ENV)
 dev: ENV = $(DEV_ENV)
 
-.PHONY: install install-test run dev test lint load users static faults
+.PHONY: install install-test run dev test lint load users static faults cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +79,8 @@ lint: install-test
 # Faults survived, on a private PostgreSQL cluster (not part of `make test`).
 faults: install
 	$(BIN)/python benchmarks/faults.py
+
+# Two servers, Varnish, Redis, a PostgreSQL primary and replica (not part of `make test`).
+cluster: install
+	@command -v varnishd >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq varnish; }
+	$(BIN)/python benchmarks/cluster.py
