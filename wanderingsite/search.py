@@ -39,7 +39,7 @@ from films.models import (
 from .models import ArchiveTag, Person
 from .quotes import block_text, html_to_text
 from .selectors import visible_tag, visible_tags
-from .templatetags.archive_tags import site_root_url
+from .sites import site_root_url
 from .visibility import visible_q
 
 MAX_QUERY_LENGTH = 200

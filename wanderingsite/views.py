@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .selectors import tag_counts, tag_detail
-from .templatetags.archive_tags import site_root_url
+from .sites import site_root_url
 
 TAG_SLUG = re.compile(r"[-\w]{1,100}")
 
