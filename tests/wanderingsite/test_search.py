@@ -2,14 +2,9 @@ import re
 
 from tests import factories as f
 from tests.sample_archive import HIDDEN
-from wanderingsite.search import (
-    MAX_QUERY_LENGTH,
-    PER_PAGE,
-    clean_query,
-    highlight,
-    query_terms,
-    search_archive,
-)
+from wanderingsite.search.engine import PER_PAGE, search_archive
+from wanderingsite.search.query import MAX_QUERY_LENGTH, clean_query, query_terms
+from wanderingsite.search.snippets import highlight
 
 
 def _titles(search):
