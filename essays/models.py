@@ -24,7 +24,7 @@ from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.models import ArchivePage, ArchiveTag
 from wanderingsite.page_types import ArchiveType, archive_types
-from wanderingsite.quotes import find_anchor
+from wanderingsite.quotes import block_text, find_anchor
 
 NOT_RECORDED = _("not recorded")
 
@@ -388,6 +388,11 @@ class EssayPage(ArchivePage):
             ]
             data["keywords"] = ", ".join(t.name for t in detail.tags)
         return {key: value for key, value in data.items() if value}
+
+    def search_passages(self) -> tuple[list[str], list[str]]:
+        """What a search result may quote: (prose, labels)."""
+        prose = [self.summary, *(block_text(block) for block in self.body)]
+        return prose, [self.publication, self.publication_note]
 
 
 class EssayIndexPage(ArchivePage):

@@ -21,6 +21,7 @@ from wanderingsite import serializers as api
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.models import ArchivePage, ArchiveTag, PreciseDateMixin
 from wanderingsite.page_types import ArchiveType, archive_types
+from wanderingsite.quotes import block_text, html_to_text
 
 
 class FilmPageTag(ItemBase):
@@ -257,6 +258,11 @@ class FilmPage(PreciseDateMixin, ArchivePage):
             data["keywords"] = ", ".join(t.name for t in detail.tags)
         return {key: value for key, value in data.items() if value}
 
+    def search_passages(self) -> tuple[list[str], list[str]]:
+        """What a search result may quote: (prose, labels)."""
+        prose = [self.summary, html_to_text(self.synopsis)]
+        return prose, [self.based_on, self.other_titles]
+
 
 class FilmIndexPage(ArchivePage):
     intro = RichTextField(
@@ -392,6 +398,10 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
             ]
             data["keywords"] = ", ".join(t.name for t in detail.tags)
         return {key: value for key, value in data.items() if value}
+
+    def search_passages(self) -> tuple[list[str], list[str]]:
+        """What a search result may quote: (prose, labels)."""
+        return [self.summary, *(block_text(block) for block in self.body)], []
 
 
 class TimelinePage(ArchivePage):

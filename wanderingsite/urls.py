@@ -10,14 +10,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wanderingsite import health, views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, TagFeed
-from wanderingsite.search import search_view
 from wanderingsite.sitemaps import ArchiveSitemap
 
 urlpatterns = [
     path("tags/", views.tag_index, name="tag_index"),
     path("tags/<str:slug>/", views.tag_page, name="tag_page"),
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
-    path("search/", search_view, name="search"),
+    path("search/", views.search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),
     path(
         "sitemap.xml", sitemap, {"sitemaps": {"pages": ArchiveSitemap}}, name="sitemap"

@@ -1,13 +1,16 @@
-"""The tag pages: every tag with its counts, and one tag across all types."""
+"""The tag pages: every tag with its counts, and one tag across all types;
+the search page."""
 
 import re
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from .search import search_archive
 from .selectors import tag_counts, tag_detail
-from .templatetags.archive_tags import site_root_url
+from .sites import site_root_url
 
 TAG_SLUG = re.compile(r"[-\w]{1,100}")
 
@@ -71,3 +74,22 @@ def tag_page(request, slug: str):
         },
     }
     return render(request, "wanderingsite/tag_page.html", context)
+
+
+def search_view(request):
+    params = request.GET
+    search = search_archive(
+        query=params.get("q", ""),
+        type=params.get("type"),
+        tag=params.get("tag"),
+        page=params.get("page", 1),
+    )
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "SearchResultsPage",
+        "name": "Search the archive",
+        "url": f"{site_root_url(request)}{request.path}",
+    }
+    return TemplateResponse(
+        request, "search/search.html", {"search": search, "json_ld": json_ld}
+    )

@@ -9,7 +9,7 @@ from django.db import connection
 from wagtail.models import Page
 
 from essays.models import EssayPage
-from wanderingsite.search import search_archive
+from wanderingsite.search.engine import search_archive
 
 pytestmark = [
     pytest.mark.postgres,

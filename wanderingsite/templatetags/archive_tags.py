@@ -9,10 +9,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
-from wagtail.models import Site
 
 from wanderingsite.blocks import block_anchor as _block_anchor
 from wanderingsite.dates import format_precise_date, iso_precise_date
+from wanderingsite.sites import site_root_url
 
 register = template.Library()
 
@@ -78,13 +78,6 @@ def block_anchor(block, prefix: str = "p") -> str:
 def citation_url(context, citation) -> str:
     """The link to the cited passage: ``/essays/<slug>/#<anchor>``."""
     return citation.get_url(context.get("request"))
-
-
-def site_root_url(request) -> str:
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None:
-        return site.root_url
-    return request.build_absolute_uri("/").rstrip("/") if request else ""
 
 
 @register.simple_tag(takes_context=True)

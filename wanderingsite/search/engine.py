@@ -1,52 +1,37 @@
-"""Archive search: one ranked list over films, essays and policy events.
+"""The search engine: candidates from two kinds of match, ranked, counted
+into facets, and a spelling correction when nothing matches.
 
 Two kinds of match are merged into one score. Full-text matches come from
 Wagtail's database search backend (PostgreSQL full text on PostgreSQL, FTS5 on
 SQLite). PostgreSQL's text-search parser does not split Chinese into words, so
 titles, original titles, other titles and people's names are also matched by
 substring: ``icontains``, which migration 0004 backs with trigram indexes on
-PostgreSQL.
+PostgreSQL. The types searched are the registered archive types.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.template.response import TemplateResponse
-from django.utils.html import escape, format_html
+from django.db.models import Model, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from essays.models import EssayAuthor, EssayPage, EssayPageTag
-from films.models import (
-    EventActor,
-    FilmCredit,
-    FilmPage,
-    FilmPageTag,
-    PolicyEventPage,
-    PolicyEventPageTag,
-)
+from ..models import ArchiveTag, Person
+from ..page_types import ArchiveType, archive_types
+from ..selectors import visible_tag, visible_tags
+from ..visibility import visible_q
+from .query import WORD, clean_query, numeral, query_terms
+from .snippets import highlight, highlighter, snippet
 
-from .models import ArchiveTag, Person
-from .quotes import block_text, html_to_text
-from .selectors import visible_tag, visible_tags
-from .templatetags.archive_tags import site_root_url
-from .visibility import visible_q
-
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 10
 PER_PAGE = 10
 MAX_TAG_FACETS = 20
-SNIPPET_LENGTH = 240
 # A query word that nothing holds is read as the archive's closest word when
 # they are this alike (difflib's ratio): "Hollywod" as "Hollywood".
 SPELLING_CUTOFF = 0.8
@@ -60,32 +45,12 @@ IN_NAMES = 0.3
 # "The Wandering Earth II") ranks above one that holds only the words.
 NUMERAL_BONUS = 0.4
 ARTICLES = frozenset({"a", "an", "the"})
-ROMAN = {"2": "ii", "3": "iii", "4": "iv", "5": "v", "6": "vi", "7": "vii"}
-ROMAN |= {"8": "viii", "9": "ix"}
-ARABIC = {roman: arabic for arabic, roman in ROMAN.items()}
+# Fields that name a page besides its title (a film's original and other
+# titles), matched by substring on whichever types have them. Other titles,
+# one a line, also lend their words to spelling corrections.
+OTHER_TITLES = ("original_title", "other_titles")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WORD = re.compile(r"\w+")
 _SLUG = re.compile(r"^[-\w]{1,100}$")
-
-
-@dataclass(frozen=True)
-class SearchType:
-    key: str
-    model: type[Page]
-    label: str
-    singular: str
-    tag_through: type
-
-
-SEARCH_TYPES = (
-    SearchType("film", FilmPage, _("Films"), _("Film"), FilmPageTag),
-    SearchType("essay", EssayPage, _("Essays"), _("Essay"), EssayPageTag),
-    SearchType(
-        "event", PolicyEventPage, _("Events"), _("Policy event"), PolicyEventPageTag
-    ),
-)
-SEARCH_MODELS = tuple(t.model for t in SEARCH_TYPES)
 
 
 @dataclass(frozen=True)
@@ -99,7 +64,7 @@ class Facet:
 @dataclass
 class SearchHit:
     page: Page
-    type: SearchType
+    type: ArchiveType
     score: float
     title: SafeString
     snippet: SafeString
@@ -113,7 +78,7 @@ class ArchiveSearch:
     results: PaginatorPage
     total: int = 0
     unfiltered_total: int = 0
-    type: SearchType | None = None
+    type: ArchiveType | None = None
     tag: ArchiveTag | None = None
     type_facets: list[Facet] = field(default_factory=list)
     tag_facets: list[Facet] = field(default_factory=list)
@@ -139,27 +104,10 @@ class _Candidate:
         return (self.full_text or 0.0) + self.substring
 
 
-def clean_query(raw: str | None) -> str:
-    """The query as searched: control characters dropped, spaces collapsed, cut."""
-    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", raw or ""))
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of ``query``: letters and digits of any script, no operators."""
-    return _WORD.findall(query)[:MAX_TERMS]
-
-
-def _searchable_by_substring(term: str) -> bool:
-    # Chinese packs a word into two characters; a Latin word needs three
-    # letters before a substring says anything.
-    return len(term) >= (3 if term.isascii() else 2)
-
-
 def specific_pages(pages: QuerySet[Page]) -> list[Page]:
-    """The films, essays and events among ``pages`` as their own types, in one
-    query whatever the mix (each child table joined to its page row)."""
-    children = [t.model._meta.model_name for t in SEARCH_TYPES]
+    """The pages of the archive types among ``pages``, each as its own type, in
+    one query whatever the mix (each child table joined to its page row)."""
+    children = [t.model._meta.model_name for t in archive_types]
     found = []
     for row in pages.select_related(*children):
         child = next((c for c in children if getattr(row, c, None) is not None), None)
@@ -168,14 +116,35 @@ def specific_pages(pages: QuerySet[Page]) -> list[Page]:
     return found
 
 
-def _type_for_content_type(content_type_id: int) -> SearchType | None:
-    # get_for_models reads whichever of the three types it has not cached in
-    # one query, where get_for_id would read each on its own.
-    content_types = ContentType.objects.get_for_models(*SEARCH_MODELS)
+def _type_for_content_type(content_type_id: int) -> ArchiveType | None:
+    # get_for_models reads whichever of the types it has not cached in one
+    # query, where get_for_id would read each on its own.
+    content_types = ContentType.objects.get_for_models(*archive_types.models)
     return next(
-        (t for t in SEARCH_TYPES if content_types[t.model].pk == content_type_id),
+        (t for t in archive_types if content_types[t.model].pk == content_type_id),
         None,
     )
+
+
+def _fields_of(model: type[Model], names) -> list[str]:
+    """Those of ``names`` that are fields of ``model``."""
+    fields = {f.name for f in model._meta.get_fields()}
+    return [name for name in names if name in fields]
+
+
+def _people_links() -> list[tuple[type[Model], str, str]]:
+    """(model, person field, page field) of each way people are tied to the
+    pages of a type: credits, authors, actors."""
+    links = []
+    for archive_type in archive_types:
+        for accessor in archive_type.people:
+            relation = Person._meta.get_field(accessor)
+            link = relation.related_model
+            page = next(
+                f for f in link._meta.fields if f.related_model is archive_type.model
+            )
+            links.append((link, relation.field.name, page.name))
+    return links
 
 
 def search_archive(
@@ -185,10 +154,10 @@ def search_archive(
     tag: str | None = None,
     page: int | str | None = 1,
 ) -> ArchiveSearch:
-    """Visible films, essays and events matching ``query``, best first."""
+    """Visible pages of every archive type matching ``query``, best first."""
     query = clean_query(query)
     terms = query_terms(query)
-    search_type = next((t for t in SEARCH_TYPES if t.key == type), None)
+    search_type = archive_types.get(type)
     selected_tag = None
     if tag and _SLUG.match(tag):
         selected_tag = visible_tag(slug=tag)
@@ -230,7 +199,7 @@ def search_archive(
     )
     results = Paginator(ranked, PER_PAGE).get_page(page)
     results.object_list = _hits(
-        list(results.object_list), candidates, _highlighter(terms)
+        list(results.object_list), candidates, highlighter(terms)
     )
 
     outcome = ArchiveSearch(
@@ -243,7 +212,7 @@ def search_archive(
         tag=selected_tag,
         type_facets=[
             Facet(t.key, t.label, type_counts[t.key], t is search_type)
-            for t in SEARCH_TYPES
+            for t in archive_types
         ],
         tag_facets=_tag_facets(tag_counts, selected_tag, tag_names),
         corrected_query=" ".join(corrected) if corrected else "",
@@ -268,7 +237,7 @@ def _searchable_pages() -> QuerySet[Page]:
     return (
         Page.objects.live()
         .public()
-        .type(*SEARCH_MODELS)
+        .type(*archive_types.models)
         .only("id", "content_type_id", "title")
     )
 
@@ -289,12 +258,10 @@ def _full_text_matches(
     }
 
 
-def _numeral(term: str) -> str | None:
-    """``term`` as a pattern matching both its arabic and roman forms, if it
-    is a number from 2 to 9 written either way."""
-    lowered = term.lower()
-    arabic = lowered if lowered in ROMAN else ARABIC.get(lowered)
-    return rf"\b(?:{arabic}|{ROMAN[arabic]})\b" if arabic else None
+def _searchable_by_substring(term: str) -> bool:
+    # Chinese packs a word into two characters; a Latin word needs three
+    # letters before a substring says anything.
+    return len(term) >= (3 if term.isascii() else 2)
 
 
 def _word_pattern(term: str) -> re.Pattern:
@@ -307,7 +274,7 @@ def _coverage(title: str, patterns: list[re.Pattern]) -> float:
     """How much of ``title``'s words (articles aside) the terms cover, 0 .. 1."""
     words = [
         range(m.start(), m.end())
-        for m in _WORD.finditer(title)
+        for m in WORD.finditer(title)
         if m.group().casefold() not in ARTICLES
     ]
     if not words:
@@ -323,7 +290,7 @@ def _substring_matches(terms: list[str]) -> dict[int, tuple[int, str, float]]:
         return {}
     patterns = [_word_pattern(t) for t in wanted]
     numerals = [
-        re.compile(n, re.IGNORECASE) for t in terms if (n := _numeral(t)) is not None
+        re.compile(n, re.IGNORECASE) for t in terms if (n := numeral(t)) is not None
     ]
 
     def any_term(*lookups: str) -> Q:
@@ -333,7 +300,7 @@ def _substring_matches(terms: list[str]) -> dict[int, tuple[int, str, float]]:
                 q |= Q(**{f"{lookup}__icontains": term})
         return q
 
-    visible = Page.objects.filter(visible_q()).type(*SEARCH_MODELS)
+    visible = Page.objects.filter(visible_q()).type(*archive_types.models)
     titles: dict[int, list[str]] = defaultdict(list)
     meta: dict[int, tuple[int, str]] = {}
     for pk, content_type_id, title in visible.filter(any_term("title")).values_list(
@@ -341,12 +308,16 @@ def _substring_matches(terms: list[str]) -> dict[int, tuple[int, str, float]]:
     ):
         titles[pk].append(title)
         meta[pk] = (content_type_id, title)
-    films = FilmPage.objects.filter(
-        visible_q(), any_term("original_title", "other_titles")
-    ).values_list("id", "content_type_id", "title", "original_title", "other_titles")
-    for pk, content_type_id, title, original, others in films:
-        titles[pk].extend([title, original, *others.splitlines()])
-        meta[pk] = (content_type_id, title)
+    for archive_type in archive_types:
+        fields = _fields_of(archive_type.model, OTHER_TITLES)
+        if not fields:
+            continue
+        rows = archive_type.model.objects.filter(
+            visible_q(), any_term(*fields)
+        ).values_list("id", "content_type_id", "title", *fields)
+        for pk, content_type_id, title, *others in rows:
+            titles[pk].extend([title, *(n for o in others for n in o.splitlines())])
+            meta[pk] = (content_type_id, title)
 
     names: dict[int, list[str]] = defaultdict(list)
     people = {
@@ -358,10 +329,17 @@ def _substring_matches(terms: list[str]) -> dict[int, tuple[int, str, float]]:
     if people:
         visible_pages = Page.objects.filter(visible_q()).values("id")
         links = [
-            model.objects.filter(person_id__in=people, page_id__in=visible_pages)
+            link.objects.filter(
+                **{f"{person}_id__in": people, f"{page}_id__in": visible_pages}
+            )
             .order_by()
-            .values_list("page_id", "page__content_type_id", "page__title", "person_id")
-            for model in (FilmCredit, EssayAuthor, EventActor)
+            .values_list(
+                f"{page}_id",
+                f"{page}__content_type_id",
+                f"{page}__title",
+                f"{person}_id",
+            )
+            for link, person, page in _people_links()
         ]
         for pk, content_type_id, title, person_id in links[0].union(*links[1:]):
             names[pk].append(people[person_id])
@@ -386,24 +364,30 @@ def _substring_matches(terms: list[str]) -> dict[int, tuple[int, str, float]]:
 
 def _vocabulary() -> dict[str, str]:
     """The words a visitor can see listed, casefolded, each with its spelling:
-    titles of visible pages, films' other titles, tags on visible pages and the
+    titles and other titles of visible pages, tags on visible pages and the
     people credited on them. Nothing from a draft or private page."""
-    visible = Page.objects.filter(visible_q()).type(*SEARCH_MODELS)
+    visible = Page.objects.filter(visible_q()).type(*archive_types.models)
     visible_ids = visible.values("id")
     credited = Q()
-    for model in (FilmCredit, EssayAuthor, EventActor):
+    for link, person, page in _people_links():
         credited |= Q(
-            pk__in=model.objects.filter(page_id__in=visible_ids).values("person_id")
+            pk__in=link.objects.filter(**{f"{page}_id__in": visible_ids}).values(
+                f"{person}_id"
+            )
         )
     texts = [
         visible.order_by().values_list("title"),
-        FilmPage.objects.filter(visible_q()).order_by().values_list("other_titles"),
+        *(
+            t.model.objects.filter(visible_q()).order_by().values_list("other_titles")
+            for t in archive_types
+            if _fields_of(t.model, ["other_titles"])
+        ),
         visible_tags().order_by().values_list("name"),
         Person.objects.filter(credited).order_by().values_list("name"),
     ]
     words: dict[str, str] = {}
     for (text,) in texts[0].union(*texts[1:]):
-        for word in _WORD.findall(text or ""):
+        for word in WORD.findall(text or ""):
             words.setdefault(word.casefold(), word)
     return words
 
@@ -441,7 +425,7 @@ def _attach_tags(candidates: dict[int, _Candidate]) -> dict[int, tuple[str, str]
         t.tag_through.objects.filter(content_object_id__in=ids)
         .order_by()
         .values_list("content_object_id", "tag_id", "tag__slug", "tag__name")
-        for t in SEARCH_TYPES
+        for t in archive_types
     ]
     tags = {}
     for page_id, tag_id, slug, name in rows[0].union(*rows[1:], all=True):
@@ -477,119 +461,6 @@ def _suggested_tags(terms: list[str], limit: int = 8) -> list[ArchiveTag]:
     return list(visible_tags().filter(named).order_by("name")[:limit])
 
 
-# Presentation: highlighted titles and snippets.
-
-
-def _stem(term: str) -> str:
-    """A rough English stem, so that 'wandering' also marks 'wanders'."""
-    lowered = term.lower()
-    for suffix in ("ing", "es", "ed", "s"):
-        if lowered.endswith(suffix) and len(lowered) - len(suffix) >= 4:
-            return lowered[: -len(suffix)]
-    return lowered
-
-
-def _highlighter(terms: list[str]) -> re.Pattern | None:
-    """One pattern for every term, each in its own group ``t0``, ``t1`` ..."""
-    pieces = []
-    for n, term in enumerate(sorted(set(terms), key=len, reverse=True)):
-        if _numeral(term):
-            piece = _numeral(term)
-        elif not term.isascii():
-            piece = re.escape(term)
-        elif len(term) < 3:
-            piece = rf"\b{re.escape(term)}\b"
-        else:
-            piece = rf"\b{re.escape(_stem(term))}\w*"
-        pieces.append(f"(?P<t{n}>{piece})")
-    return re.compile("|".join(pieces), re.IGNORECASE) if pieces else None
-
-
-def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
-    """``text`` escaped, with each match of ``pattern`` inside ``<mark>``.
-
-    Matches are found in the plain text and every piece is escaped on its own,
-    so a term can never match inside an entity such as ``&amp;``.
-    """
-    if pattern is None:
-        return escape(text)
-    parts, last = [], 0
-    for match in pattern.finditer(text):
-        if match.end() == match.start():
-            continue
-        parts.append(escape(text[last : match.start()]))
-        parts.append(format_html("<mark>{}</mark>", match.group()))
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
-
-
-def _excerpt(text: str, at: int) -> str:
-    if len(text) <= SNIPPET_LENGTH:
-        return text
-    start = max(0, at - SNIPPET_LENGTH // 3)
-    if start:
-        space = text.find(" ", start, at)
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + SNIPPET_LENGTH)
-    if end < len(text):
-        space = text.rfind(" ", max(start, end - 30), end)
-        end = space if space != -1 else end
-    before = "… " if start else ""
-    after = " …" if end < len(text) else ""
-    return f"{before}{text[start:end].strip()}{after}"
-
-
-def _page_texts(page: Page) -> list[tuple[str, bool]]:
-    """The page's passages, each flagged True for prose, False for a label."""
-    prose = [page.summary]
-    labels = []
-    if isinstance(page, FilmPage):
-        prose.append(html_to_text(page.synopsis))
-        labels += [page.based_on, page.other_titles]
-    else:
-        prose += [block_text(block) for block in page.body]
-    if isinstance(page, EssayPage):
-        labels += [page.publication, page.publication_note]
-    return [
-        (" ".join(text.split()), is_prose)
-        for texts, is_prose in ((prose, True), (labels, False))
-        for text in texts
-        if text and text.strip()
-    ]
-
-
-def _window(text: str, pattern: re.Pattern, known=frozenset()) -> tuple[int, int]:
-    """(terms, offset) of the stretch of ``text`` richest in terms not ``known``."""
-    matches = list(pattern.finditer(text))
-    reach = SNIPPET_LENGTH * 2 // 3
-    best = (0, 0)
-    for i, first in enumerate(matches):
-        terms = {m.lastgroup for m in matches[i:] if m.start() < first.start() + reach}
-        best = max(best, (len(terms - known), -first.start()))
-    return best[0], -best[1]
-
-
-def snippet(page: Page, pattern: re.Pattern | None) -> SafeString:
-    """The passage of ``page`` richest in the terms, terms marked.
-
-    A label (other titles, the source work, the publication) is chosen only
-    for terms the result's title does not already show.
-    """
-    texts = _page_texts(page)
-    if not texts:
-        return mark_safe("")  # noqa: S308 - an empty literal
-    best_text, best_terms, best_at = texts[0][0], 0, 0
-    if pattern is not None:
-        shown = f"{page.title}\n{getattr(page, 'original_title', '')}"
-        in_title = frozenset(m.lastgroup for m in pattern.finditer(shown))
-        for text, is_prose in texts:
-            terms, at = _window(text, pattern, frozenset() if is_prose else in_title)
-            if terms > best_terms:
-                best_text, best_terms, best_at = text, terms, at
-    return highlight(_excerpt(best_text, best_at), pattern)
-
-
 def _hits(
     ids: list[int], candidates: dict[int, _Candidate], pattern: re.Pattern | None
 ) -> list[SearchHit]:
@@ -610,22 +481,3 @@ def _hits(
             )
         )
     return hits
-
-
-def search_view(request):
-    params = request.GET
-    search = search_archive(
-        query=params.get("q", ""),
-        type=params.get("type"),
-        tag=params.get("tag"),
-        page=params.get("page", 1),
-    )
-    json_ld = {
-        "@context": "https://schema.org",
-        "@type": "SearchResultsPage",
-        "name": "Search the archive",
-        "url": f"{site_root_url(request)}{request.path}",
-    }
-    return TemplateResponse(
-        request, "search/search.html", {"search": search, "json_ld": json_ld}
-    )
