@@ -30,11 +30,14 @@ from pathlib import Path
 
 from servers import (
     Archive,
+    Outcome,
     PrivateCluster,
     Traffic,
     fetch,
+    finish,
     free_port,
     run_as_postgres,
+    run_checks,
     server_errors,
 )
 
@@ -254,7 +257,7 @@ def main() -> int:
         "WEB_CONCURRENCY": "2",
     }
     sites = [Archive(root, primary.url("archive"), port, **env) for port in servers]
-    outcomes: list[tuple[str, bool, str]] = []
+    outcomes: list[Outcome] = []
     try:
         primary.init()
         primary.start()
@@ -298,10 +301,7 @@ def main() -> int:
                 lambda: check_replica_stopped_under_load(replica, servers),
             ),
         ]
-        for name, check in checks:
-            ok, detail = check()
-            outcomes.append((name, ok, detail))
-            print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}", flush=True)
+        run_checks(checks, outcomes)
     finally:
         proxy.stop()
         for site in sites:
@@ -310,13 +310,7 @@ def main() -> int:
         for cluster in (replica, primary):
             if cluster.running():
                 cluster.stop("immediate")
-        if args.keep:
-            print(f"cluster: kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
-    failed = [name for name, ok, _ in outcomes if not ok]
-    print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed or len(outcomes) < 4 else 0
+    return finish("cluster", root, outcomes, keep=args.keep, expected=4)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,13 @@ from servers import (
     BASE_DIR,
     PG_BIN,
     Archive,
+    Outcome,
     PrivateCluster,
     Traffic,
+    finish,
     free_port,
     run_as_postgres,
+    run_checks,
     server_errors,
     wait_healthy,
 )
@@ -159,7 +162,7 @@ def main() -> int:
     root.chmod(0o755)  # PostgreSQL's own user works in it
     cluster = PrivateCluster(root / "pg")
     site = Archive(root, cluster.url("archive"), free_port())
-    outcomes: list[tuple[str, bool, str]] = []
+    outcomes: list[Outcome] = []
     try:
         print(f"faults: private PostgreSQL in {cluster.data}", flush=True)
         cluster.init()
@@ -181,22 +184,12 @@ def main() -> int:
             ("load_archive during traffic", lambda: load_during_traffic(root, site)),
             ("load_archive killed mid-run", lambda: killed_load(cluster, root, site)),
         ]
-        for name, scenario in scenarios:
-            wait_healthy(site.port)
-            ok, detail = scenario()
-            outcomes.append((name, ok, detail))
-            print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}", flush=True)
+        run_checks(scenarios, outcomes, before=lambda: wait_healthy(site.port))
     finally:
         site.stop()
         if cluster.running():
             cluster.stop("immediate")
-        if args.keep:
-            print(f"faults: kept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
-    failed = [name for name, ok, _ in outcomes if not ok]
-    print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed or len(outcomes) < 4 else 0
+    return finish("faults", root, outcomes, keep=args.keep, expected=4)
 
 
 if __name__ == "__main__":

@@ -254,3 +254,29 @@ def wait_healthy(port: int, seconds: float = 30) -> float:
             return time.monotonic()
         time.sleep(0.1)
     raise RuntimeError("the site did not recover")
+
+
+Outcome = tuple[str, bool, str]
+
+
+def run_checks(checks, outcomes: list[Outcome], *, before=None) -> None:
+    """Run each ``(name, check)``; a check gives ``(ok, detail)``, printed at once."""
+    for name, check in checks:
+        if before is not None:
+            before()
+        ok, detail = check()
+        outcomes.append((name, ok, detail))
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}", flush=True)
+
+
+def finish(
+    script: str, root: Path, outcomes: list[Outcome], *, keep: bool, expected: int
+) -> int:
+    """Remove (or keep) the temporary folder, print the tally, give the exit code."""
+    if keep:
+        print(f"{script}: kept {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+    failed = [name for name, ok, _ in outcomes if not ok]
+    print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed or len(outcomes) < expected else 0
