@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from films.models import PolicyEventPage
-from tests.sample_archive import HIDDEN
+from tests.factories import HIDDEN
 
 MARKUP = ("<script>x</script>", '"><img src=x>')
 

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from tests.factories import HIDDEN
 from tests.page_helpers import words
-from tests.sample_archive import HIDDEN
 
 SURFACES = {
     "home": "/",
