@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 PASSWORD = "local-test-password"  # noqa: S105
+# The group each editorial role's users belong to (admins are superusers).
+GROUPS = {"editor": "Editors", "moderator": "Moderators"}
 
 
 def make_user(role: str):
@@ -18,7 +20,7 @@ def make_user(role: str):
         user.set_password(PASSWORD)
         user.is_superuser = user.is_staff = role == "admin"
         user.save()
-        group = {"editor": "Editors", "moderator": "Moderators"}.get(role)
+        group = GROUPS.get(role)
         if group:
             user.groups.add(Group.objects.get(name=group))
     return user
