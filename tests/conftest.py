@@ -8,11 +8,9 @@ from wagtail.models import Page
 
 from essays.models import EssayIndexPage
 from films.models import FilmIndexPage, TimelinePage
-from tests import sample_archive as sample
+from tests import factories
 from tests.archive_fixtures import FIXTURES, load_archive
-from tests.factories import make_film, make_tag
 from tests.module_scope import default_home, rolled_back
-from tests.wanderingsite.editorial_helpers import small_archive
 from wanderingsite.models import HomePage
 
 
@@ -72,10 +70,10 @@ def loaded_archive(loaded_archive_once, db) -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def sample_archive_once(django_db_setup, django_db_blocker) -> SimpleNamespace:
-    """tests/sample_archive.py's archive, built once for a test module and rolled
-    back after it; as with ``loaded_archive_once``, the rest of the module sees it."""
+    """factories.sample_archive, built once for a test module and rolled back
+    after it; as with ``loaded_archive_once``, the rest of the module sees it."""
     with rolled_back(django_db_blocker):
-        yield sample.build_archive(default_home())
+        yield factories.sample_archive(default_home())
 
 
 @pytest.fixture
@@ -91,15 +89,11 @@ def sample_archive(sample_archive_once, db) -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def editorial_archive_once(django_db_setup, django_db_blocker) -> dict:
-    """A live film, event and essay to edit (editorial_helpers.small_archive),
-    tagged "Soft power" (``tag``) and "Cultural confidence", and a ``draft``
-    film: built once for a test module, rolled back after it."""
+    """factories.editorial_archive: a live film, event and essay to edit, tagged
+    "Soft power" (``tag``), and a ``draft`` film; built once for a test module,
+    rolled back after it."""
     with rolled_back(django_db_blocker):
-        tags = [make_tag("Soft power"), make_tag("Cultural confidence")]
-        archive = small_archive(default_home(), tags=tags)
-        archive["tag"] = tags[0]
-        archive["draft"] = make_film(archive["indexes"]["films"], live=False)
-        yield archive
+        yield factories.editorial_archive(default_home())
 
 
 @pytest.fixture

@@ -5,17 +5,16 @@ root page, locale and site (all made by migrations) with it, so each test
 rebuilds the tree and loads the archive afresh.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
-from django.utils.translation import get_supported_language_variant
-from wagtail.models import Locale, Page
+
+from tests.archive_fixtures import load_archive
+from tests.factories import rebuild_migrated_site
 
 # Playwright's sync API runs an event loop in the test thread; the database
 # calls the fixtures make there are still synchronous.
@@ -59,32 +58,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def _migration(name: str):
-    return importlib.import_module(f"wanderingsite.migrations.{name}")
-
-
-def rebuild_site() -> None:
-    """Recreate what migrations made and ``flush`` removed, then load the archive."""
-    from django.apps import apps
-
-    language = get_supported_language_variant(settings.LANGUAGE_CODE)
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    _migration("0002_create_homepage").create_homepage(apps, None)
-    Page.objects.filter(depth=1).update(numchild=1)
-    editorial = _migration("0003_editorial_groups")
-    for operation in editorial.Migration.operations:
-        code = getattr(operation, "code", None)
-        if code is not None:
-            code(apps, None)
-    call_command("load_archive", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
 @pytest.fixture
 def site(live_server, transactional_db):
     """The loaded archive, served by the live server."""
-    rebuild_site()
+    rebuild_migrated_site()
+    load_archive()
     return live_server
 
 

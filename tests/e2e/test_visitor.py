@@ -5,11 +5,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from wanderingsite.quotes import normalise
+
 pytestmark = pytest.mark.e2e
 
 
+def _rgb(hex_colour: str) -> str:
+    """A CSS ``#rrggbb`` colour as the browser computes it: ``rgb(r, g, b)``."""
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
 def test_visitor_follows_a_tag_to_a_film_and_a_citation(site, page, screenshot):
-    """Home, a tag, a film, then a citation lands on its highlighted paragraph."""
+    """Home, a tag, a film, then a citation lands on the paragraph that holds the
+    quoted words, highlighted."""
     page.goto(site.url + "/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot("home")
@@ -24,7 +33,9 @@ def test_visitor_follows_a_tag_to_a_film_and_a_citation(site, page, screenshot):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Soft power")
     screenshot("tag-page")
 
-    page.goto(site.url + "/films/the-wandering-earth/")
+    films = page.get_by_role("region", name=re.compile(r"^Films"))
+    films.get_by_role("link", name="The Wandering Earth", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/films/the-wandering-earth/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("The Wandering Earth")
     expect(page.locator('[lang="zh"]', has_text="流浪地球").first).to_be_visible()
     box_office = page.get_by_role("table").first
@@ -33,17 +44,30 @@ def test_visitor_follows_a_tag_to_a_film_and_a_citation(site, page, screenshot):
     screenshot("film")
 
     passage = page.get_by_role("link", name=re.compile("Read the passage")).first
+    fact = page.get_by_role("listitem").filter(has=passage).first
+    quote = fact.get_by_role("blockquote").inner_text()
     href = passage.get_attribute("href")
     assert re.match(r"^/essays/[\w-]+/#[\w-]+$", href)
-    passage.click()
     anchor = href.split("#", 1)[1]
+    passage.click()
     expect(page).to_have_url(re.compile(f"#{anchor}$"))
-    target = page.locator(f"#{anchor}")
-    expect(target).to_be_visible()
-    highlighted = target.evaluate("el => el.matches(':target')")
-    assert highlighted
-    background = target.evaluate("el => getComputedStyle(el).backgroundColor")
-    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    target = page.locator(":target")
+    expect(target).to_have_count(1)
+    expect(target).to_have_id(anchor)
+    expect(target).to_have_class(re.compile(r"\bparagraph\b"))
+    assert normalise(quote) in normalise(target.inner_text())
+    colours = page.evaluate(
+        """() => {
+          const root = getComputedStyle(document.documentElement);
+          return [root.getPropertyValue("--highlight").trim(),
+                  root.getPropertyValue("--highlight-edge").trim()];
+        }"""
+    )
+    highlight, edge = (_rgb(colour) for colour in colours)
+    expect(target).to_have_css("background-color", highlight)
+    expect(target).to_have_css("border-left-color", edge)
+    other = page.locator(".paragraph:not(:target)").first
+    expect(other).not_to_have_css("background-color", highlight)
     screenshot("essay-cited-paragraph")
 
 
@@ -65,6 +89,12 @@ def test_visitor_searches_in_english_and_chinese(site, page, screenshot):
         screenshot(name)
 
 
+def _timeline_date(page, title: str):
+    """The date line of the timeline entry whose link is ``title``."""
+    link = page.get_by_role("link", name=title, exact=True)
+    return page.get_by_role("listitem").filter(has=link).locator(".timeline__date")
+
+
 def test_visitor_walks_the_timeline_oldest_first(site, page, screenshot):
     """The timeline lists years in order and shows each date at its precision."""
     page.goto(site.url + "/timeline/")
@@ -75,12 +105,24 @@ def test_visitor_walks_the_timeline_oldest_first(site, page, screenshot):
     ]
     assert len(years) >= 5
     assert years == sorted(years)
-    expect(page.get_by_text("March 2018").first).to_be_visible()
-    expect(page.get_by_text("February 2019").first).to_be_visible()
+    for title, shown, machine in [
+        ("China merges two major media regulators", "2013 (year only)", "2013"),
+        (
+            "Media regulation comes under cabinet-level control",
+            "March 2018 (month only)",
+            "2018-03",
+        ),
+        ("The Wandering Earth", "February 2019 (month only)", "2019-02"),
+    ]:
+        date = _timeline_date(page, title)
+        expect(date).to_have_text(shown)
+        expect(date.locator("time")).to_have_attribute("datetime", machine)
     screenshot("timeline")
     page.get_by_role("link", name=re.compile("media regulators", re.I)).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("regulators")
-    expect(page.get_by_text("2013").first).to_be_visible()
+    when = page.locator("dt:text-is('When') + dd")
+    expect(when).to_have_text("2013 (year only)")
+    expect(when.locator("time")).to_have_attribute("datetime", "2013")
     screenshot("event")
 
 

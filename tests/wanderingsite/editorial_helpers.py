@@ -1,13 +1,13 @@
-"""Users in each editorial role, and a small archive to act on, for tests."""
+"""Users in each editorial role, and the admin's edit forms as they would post."""
 
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.factories import archive_indexes, make_essay, make_event, make_film
-
 PASSWORD = "local-test-password"  # noqa: S105
+# The group each editorial role's users belong to (admins are superusers).
+GROUPS = {"editor": "Editors", "moderator": "Moderators"}
 
 
 def make_user(role: str):
@@ -20,7 +20,7 @@ def make_user(role: str):
         user.set_password(PASSWORD)
         user.is_superuser = user.is_staff = role == "admin"
         user.save()
-        group = {"editor": "Editors", "moderator": "Moderators"}.get(role)
+        group = GROUPS.get(role)
         if group:
             user.groups.add(Group.objects.get(name=group))
     return user
@@ -31,25 +31,6 @@ def client_for(client, role: str):
     if role != "anonymous":
         client.force_login(make_user(role))
     return client
-
-
-def small_archive(home, *, tags=()):
-    """One live film, essay and event under ``home``, each with ``tags``."""
-    idx = archive_indexes(home)
-    film = make_film(idx["films"], tags=tags, title="The Wandering Earth")
-    event = make_event(idx["timeline"], tags=tags, films=[film], title="Quota eased")
-    essay = make_essay(
-        idx["essays"],
-        tags=tags,
-        films=[film],
-        events=[event],
-        title="Planet in peril",
-        paragraphs=(
-            "Some 7,000 people worked on the film.",
-            "It took over $600 million at home.",
-        ),
-    )
-    return {"indexes": idx, "film": film, "event": event, "essay": essay}
 
 
 def form_data(html: str, form_id: str = "page-edit-form") -> dict:

@@ -8,7 +8,7 @@ from wagtail.documents import get_document_model
 
 from essays.models import FilmCitation
 from tests import factories as f
-from tests.sample_archive import HIDDEN, HIDDEN_STATES
+from tests.factories import HIDDEN, HIDDEN_STATES
 from wanderingsite.api import MAX_TAGS
 
 

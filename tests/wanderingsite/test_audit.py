@@ -3,12 +3,11 @@
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, PageLogEntry, TaskState
 
-from tests.factories import make_tag
+from tests.factories import make_tag, small_archive
 from tests.wanderingsite.editorial_helpers import (
     client_for,
     make_user,
     post_edit,
-    small_archive,
 )
 from wanderingsite.services import tags as tag_service
 

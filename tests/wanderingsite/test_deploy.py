@@ -15,7 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from wagtail.documents import get_document_model
 
-from tests.wanderingsite.editorial_helpers import make_user, small_archive
+from tests.factories import small_archive
+from tests.wanderingsite.editorial_helpers import make_user
 
 BASE_DIR = Path(settings.BASE_DIR)
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
 
-from tests.factories import make_person
-from tests.wanderingsite.editorial_helpers import client_for, form_data, small_archive
+from tests.factories import make_person, small_archive
+from tests.wanderingsite.editorial_helpers import client_for, form_data
 
 
 def _post_edit_form(client, page, **changes):

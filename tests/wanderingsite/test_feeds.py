@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from tests import factories as f
-from tests.sample_archive import HIDDEN
+from tests.factories import HIDDEN
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

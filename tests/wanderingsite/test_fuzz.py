@@ -7,7 +7,7 @@ people, types, years, pages), so that requests get past the first check to
 the code behind it; the others are odd: control characters, NUL, Chinese,
 any other unicode, broken percent-encodings, very long values, numbers past
 any integer column, and markup. Requests go to the sample archive
-(tests/sample_archive.py), built once for the module, drafts and private pages
+(factories.sample_archive), built once for the module, drafts and private pages
 included.
 
 The test client raises what a view raises, so a 500 fails the test with the
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from films.models import PolicyEventPage
-from tests.sample_archive import HIDDEN
+from tests.factories import HIDDEN
 
 MARKUP = ("<script>x</script>", '"><img src=x>')
 

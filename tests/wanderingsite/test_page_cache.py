@@ -17,8 +17,8 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
 from films.models import FilmCredit, FilmIndexPage
-from tests.factories import make_person, make_tag
-from tests.wanderingsite.editorial_helpers import make_user, small_archive
+from tests.factories import make_person, make_tag, small_archive
+from tests.wanderingsite.editorial_helpers import make_user
 from wanderingsite import cache
 from wanderingsite.services import tags as tag_services
 

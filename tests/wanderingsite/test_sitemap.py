@@ -1,7 +1,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 
-from tests.sample_archive import HIDDEN
+from tests.factories import HIDDEN
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from tests.factories import make_film, make_tag
+from tests.factories import make_film, make_tag, small_archive
 from tests.module_scope import default_home, rolled_back
-from tests.wanderingsite.editorial_helpers import client_for, make_user, small_archive
+from tests.wanderingsite.editorial_helpers import client_for, make_user
 from wanderingsite.models import ArchiveTag
 from wanderingsite.services import tags as tag_service
 

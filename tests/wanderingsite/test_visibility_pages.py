@@ -1,7 +1,7 @@
 """Drafts, withdrawn and private pages appear on no public page.
 
 The archive holds a draft, a withdrawn and a private film, event and essay,
-each tagged and related like the visible pages (see tests/sample_archive.py);
+each tagged and related like the visible pages (factories.sample_archive);
 their titles all contain one word that no visible page uses.
 """
 
@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from tests.factories import HIDDEN
 from tests.page_helpers import words
-from tests.sample_archive import HIDDEN
 
 SURFACES = {
     "home": "/",
