@@ -19,7 +19,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import get_supported_language_variant
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Collection, Locale, Page, PageViewRestriction
 
 from essays.models import (
     BoxOfficeFigure,
@@ -446,11 +446,14 @@ def _migration(name: str):
 
 def rebuild_migrated_site() -> None:
     """Recreate what migrations made and a ``flush`` removed: the root and home
-    pages, the default site, the editorial groups and their workflow."""
+    pages, the root collection, the default site, the editorial groups and
+    their workflow."""
     language = get_supported_language_variant(settings.LANGUAGE_CODE)
     locale, _ = Locale.objects.get_or_create(language_code=language)
     if not Page.objects.filter(depth=1).exists():
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     _migration("0002_create_homepage").create_homepage(global_apps, None)
     Page.objects.filter(depth=1).update(numchild=1)
     editorial = _migration("0003_editorial_groups")

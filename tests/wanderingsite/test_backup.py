@@ -2,8 +2,9 @@
 it was, and a restore refuses what it cannot safely restore.
 
 A restore replaces the database under the test, so the round trips run with
-``transaction=True``; ``serialized_rollback`` gives them the rows migrations
-make (root page, site, groups), which transactional tests otherwise lose.
+``transaction=True`` and first rebuild the rows migrations make (root page,
+site, groups), which a transactional test before them (a browser test) may
+have flushed.
 """
 
 import io
@@ -12,9 +13,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 from wagtail.images import get_image_model
@@ -22,24 +21,25 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 
-from tests.factories import archive_indexes, make_film, make_tag
+from tests.factories import (
+    archive_indexes,
+    make_film,
+    make_tag,
+    rebuild_migrated_site,
+)
 from tests.module_scope import default_home
 from wanderingsite.models import ArchiveTag
 from wanderingsite.services import backup as backup_service
 
-ROUND_TRIP = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+ROUND_TRIP = pytest.mark.django_db(transaction=True)
 OTHER_ENGINE = {"postgresql": "sqlite", "sqlite": "postgresql"}
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 
 
 @pytest.fixture
-def content_types_cached():
-    """After the test, the content types cached again, as a restore empties the
-    cache: the next transactional test rebuilds the migrations' rows from the
-    serialized data, and a cold cache would insert content types before it."""
-    yield
-    for model in apps.get_models():
-        ContentType.objects.get_for_model(model)
+def migrated_site():
+    """The rows migrations make, whatever flushed them before this test."""
+    rebuild_migrated_site()
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def _restore(path: Path, **options) -> str:
 
 @ROUND_TRIP
 def test_backup_restore_round_trip_gives_back_pages_revisions_tags_users_and_log(
-    media_root, tmp_path, client, content_types_cached
+    media_root, tmp_path, client, migrated_site
 ):
     """Whatever changes after a backup, restoring it gives back the same pages,
     revisions, tags, users, log entries, images and media files."""
@@ -158,7 +158,7 @@ def test_backup_restore_round_trip_gives_back_pages_revisions_tags_users_and_log
 
 @ROUND_TRIP
 def test_backup_writes_one_private_archive_with_its_manifest_first(
-    media_root, tmp_path, content_types_cached
+    media_root, tmp_path, migrated_site
 ):
     """The backup is one .tar.gz in the folder asked for, readable by its owner
     only: the manifest (format, engine, date, counts, migrations), the
@@ -193,7 +193,7 @@ def test_backup_writes_one_private_archive_with_its_manifest_first(
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 @ROUND_TRIP
 def test_restore_that_fails_part_way_changes_nothing_on_postgresql(
-    media_root, tmp_path, monkeypatch, content_types_cached
+    media_root, tmp_path, monkeypatch, migrated_site
 ):
     """The restore runs in one transaction: a failure after every table was
     dropped rolls back to the database as it was."""
