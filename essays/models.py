@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -27,6 +28,7 @@ from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.quotes import find_anchor
 
 NOT_RECORDED = _("not recorded")
+_NEWEST_FIRST = (F("published_date").desc(nulls_last=True), "title")
 
 
 class EssayPageTag(ItemBase):
@@ -425,5 +427,7 @@ archive_types.register(
         _("Essay"),
         position=20,
         people=("essays_written",),
+        counted=(_("essay"), _("essays")),
+        ordering=_NEWEST_FIRST,
     )
 )

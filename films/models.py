@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -21,6 +22,8 @@ from wanderingsite import serializers as api
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.models import ArchivePage, ArchiveTag, PreciseDateMixin
 from wanderingsite.page_types import ArchiveType, archive_types
+
+_BY_DATE = (F("date").asc(nulls_last=True), "title")
 
 
 class FilmPageTag(ItemBase):
@@ -428,6 +431,8 @@ archive_types.register(
         _("Film"),
         position=10,
         people=("film_credits",),
+        counted=(_("film"), _("films")),
+        ordering=_BY_DATE,
     )
 )
 archive_types.register(
@@ -439,5 +444,7 @@ archive_types.register(
         _("Policy event"),
         position=30,
         people=("event_roles",),
+        counted=(_("event"), _("events")),
+        ordering=_BY_DATE,
     )
 )

@@ -3,9 +3,13 @@
 Imported by ``films`` and ``essays``; imports neither.
 """
 
+import operator
+import re
+from functools import reduce
+
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
@@ -15,6 +19,71 @@ from wagtail.search import index
 
 from .dates import DatePrecision, format_precise_date, iso_precise_date
 from .editorial import ArchivePagePermissionTester
+from .page_types import ArchiveType, archive_types
+from .visibility import visible_q
+
+TAG_SLUG = re.compile(r"\A[-\w]{1,100}\Z")
+"""What a tag slug may be (taggit keeps unicode: Chinese and accented slugs)."""
+
+
+def tag_path(slug: str, suffix: str = "") -> str:
+    """The tag page of ``slug`` (``/tags/<slug>/``), or a page below it."""
+    return f"/tags/{slug}/{suffix}"
+
+
+def _uses(archive_type: ArchiveType, *, public: bool):
+    uses = archive_type.tag_through.objects.filter(tag=OuterRef("pk"))
+    return uses.filter(visible_q("content_object__")) if public else uses
+
+
+def _use_count(archive_type: ArchiveType, *, public: bool, among=None) -> Coalesce:
+    uses = _uses(archive_type, public=public)
+    if among is not None:
+        uses = uses.filter(content_object_id__in=among)
+    rows = uses.order_by().values("tag").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class ArchiveTagQuerySet(models.QuerySet):
+    def public(self) -> "ArchiveTagQuerySet":
+        """Tags on at least one visible page: the only tags the public may meet."""
+        in_use = reduce(
+            operator.or_, (Exists(_uses(t, public=True)) for t in archive_types), Q()
+        )
+        return self.filter(in_use)
+
+    def with_slug(self, slug: str) -> "ArchiveTag | None":
+        """The tag whose slug is ``slug`` in any case; None, without a query, for
+        what no slug could be."""
+        if not TAG_SLUG.match(slug):
+            return None
+        return self.filter(slug=slug.lower()).first()
+
+    def with_counts(
+        self, *, public: bool = True, among: dict | None = None
+    ) -> "ArchiveTagQuerySet":
+        """Each tag with ``<key>_count`` for every archive type and their ``total``.
+
+        A count is of the type's pages that carry the tag: those the public may
+        see unless ``public`` is False, and only those whose ids are in
+        ``among[key]`` where ``among`` names the type.
+        """
+        among = among or {}
+        counts = {
+            t.count_name: _use_count(t, public=public, among=among.get(t.key))
+            for t in archive_types
+        }
+        total = reduce(operator.add, (F(name) for name in counts))
+        return self.annotate(**counts).annotate(total=total)
+
+    def counted(self) -> "ArchiveTagQuerySet":
+        """Tags on at least one visible page, with their counts per type."""
+        return self.with_counts().filter(total__gt=0)
+
+    def cloud(self, *, limit: int) -> list["ArchiveTag"]:
+        """The ``limit`` most used tags, by name, with their counts."""
+        top = self.counted().order_by("-total", "name")[:limit]
+        return sorted(top, key=lambda t: t.name.lower())
 
 
 class ArchiveTag(TagBase):
@@ -29,6 +98,8 @@ class ArchiveTag(TagBase):
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
 
+    objects = ArchiveTagQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
@@ -38,7 +109,7 @@ class ArchiveTag(TagBase):
         ]
 
     def get_absolute_url(self):
-        return f"/tags/{self.slug}/"
+        return tag_path(self.slug)
 
 
 class Person(index.Indexed, models.Model):

@@ -36,7 +36,7 @@ from films.models import (
     PolicyEventPageTag,
 )
 
-from .models import ArchiveTag, Person
+from .models import TAG_SLUG, ArchiveTag, Person
 from .quotes import block_text, html_to_text
 from .selectors import visible_tag, visible_tags
 from .templatetags.archive_tags import site_root_url
@@ -66,7 +66,7 @@ ARABIC = {roman: arabic for arabic, roman in ROMAN.items()}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+")
-_SLUG = re.compile(r"^[-\w]{1,100}$")
+_SLUG = TAG_SLUG
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -23,7 +21,8 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import cache, editorial
-from .models import ArchiveTag, Person
+from .models import ArchiveTag, Person, tag_path
+from .page_types import archive_types
 from .services import tags
 
 
@@ -72,18 +71,6 @@ def register_tag_log_actions(actions):
                 "new": new.get("name", "?"),
                 "new_slug": new.get("slug", "?"),
             }
-
-
-def _use_count(kind: str):
-    through = tags.through_models()[kind]
-    uses = (
-        through.objects.filter(tag=OuterRef("pk"))
-        .order_by()
-        .values("tag")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(uses, output_field=IntegerField()), 0)
 
 
 class TagMergeForm(forms.Form):
@@ -146,11 +133,11 @@ class TagMergeView(
             index_url=reverse(self.index_url_name),
             confirming=getattr(self, "confirming", False),
             target=form.cleaned_data.get("target") if form.is_bound else None,
-            old_path=tags.tag_path(self.object.slug),
+            old_path=tag_path(self.object.slug),
         )
         if context["target"] is not None:
             context["target_uses"] = tags.tag_use_counts(context["target"])
-            context["new_path"] = tags.tag_path(context["target"].slug)
+            context["new_path"] = tag_path(context["target"].slug)
         return context
 
     def form_valid(self, form):
@@ -181,15 +168,8 @@ class TagIndexView(SnippetIndexView):
     merge_url_name = None
 
     def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .annotate(
-                film_count=_use_count("films"),
-                essay_count=_use_count("essays"),
-                event_count=_use_count("events"),
-            )
-        )
+        # Every use counts here, drafts' and private pages' too.
+        return super().get_base_queryset().with_counts(public=False)
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -243,16 +223,17 @@ class ArchiveTagViewSet(SnippetViewSet):
     index_view_class = TagIndexView
     edit_view_class = TagEditView
     merge_view_class = TagMergeView
-    list_display = [
-        "name",
-        "slug",
-        Column("film_count", label=_("Films"), sort_key="film_count"),
-        Column("essay_count", label=_("Essays"), sort_key="essay_count"),
-        Column("event_count", label=_("Events"), sort_key="event_count"),
-    ]
     search_fields = ["name", "slug", "description"]
     ordering = ["name"]
     list_per_page = 100
+
+    @property
+    def list_display(self):
+        counts = [
+            Column(t.count_name, label=t.label, sort_key=t.count_name)
+            for t in archive_types
+        ]
+        return ["name", "slug", *counts]
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
