@@ -1,15 +1,19 @@
-"""The shared ground: tags, people, the home page and the base page type.
+"""The shared ground: tags, people, the base page types and the home page.
 
-Imported by ``films`` and ``essays``; imports neither.
+Imported by ``films`` and ``essays``; imports neither. What it needs of their
+types (tag counts, the home page's sections) it reads from the registry in
+``page_types`` and from the pages themselves.
 """
 
 import operator
 import re
+from dataclasses import dataclass
 from functools import reduce
 
 from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
@@ -17,6 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from .blocks import RICH_TEXT_FEATURES
 from .dates import DatePrecision, format_precise_date, iso_precise_date
 from .editorial import ArchivePagePermissionTester
 from .page_types import ArchiveType, archive_types
@@ -253,10 +258,18 @@ class ArchivePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["canonical_url"] = self.get_full_url(request) or ""
+        context.update(self.get_page_context(request))
+        context["canonical_url"] = self.get_canonical_url(request, context)
         context["breadcrumbs"] = self.get_breadcrumbs()
         context["json_ld"] = self.get_json_ld(context)
         return context
+
+    def get_page_context(self, request) -> dict:
+        """What the page shows besides its own fields, read once per request."""
+        return {}
+
+    def get_canonical_url(self, request, context) -> str:
+        return self.get_full_url(request) or ""
 
     def route(self, request, path_components):
         # An index holds one page type: ask for it by slug in one query, where
@@ -304,11 +317,78 @@ class ArchivePage(Page):
             "description": self.get_meta_description(),
         }
 
+    def describe(self, context, schema_type: str, *, tags=(), **fields) -> dict:
+        """The page's JSON-LD as a ``schema_type`` with ``fields`` and its tags
+        as keywords; empty values are left out."""
+        data = {
+            **ArchivePage.get_json_ld(self, context),
+            "@type": schema_type,
+            **fields,
+            "keywords": ", ".join(tag.name for tag in tags),
+        }
+        return {key: value for key, value in data.items() if value}
+
+
+class ArchiveIndexPage(ArchivePage):
+    """An index under the home page: a listing read from the query string, and
+    a teaser of it on the home page."""
+
+    intro = RichTextField(
+        _("introduction"),
+        features=RICH_TEXT_FEATURES,
+        max_length=5000,
+        blank=True,
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+
+    parent_page_types = ["wanderingsite.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def get_page_context(self, request) -> dict:
+        listing = self.get_listing(request.GET)
+        # Filtered pages are kept out of search engines (base.html).
+        return {"listing": listing, "noindex": listing.filter_requested}
+
+    def get_canonical_url(self, request, context) -> str:
+        canonical = super().get_canonical_url(request, context)
+        return canonical + context["listing"].canonical_query
+
+    def get_listing(self, params):
+        """What the index lists for the query string ``params``."""
+        raise NotImplementedError
+
+    def get_home_teaser(self, *, home: "HomePage"):
+        """What the home page shows of the index (falsy for nothing), through
+        ``home_teaser_template``."""
+        return None
+
+    @property
+    def home_teaser_template(self) -> str:
+        """Beside the page's own: ``films/film_index_page_teaser.html``."""
+        return self.template.removesuffix(".html") + "_teaser.html"
+
+
+@dataclass(frozen=True)
+class HomeTeaser:
+    section: ArchiveIndexPage
+    content: object
+
+
+@dataclass(frozen=True)
+class HomeContent:
+    sections: list[Page]
+    teasers: list[HomeTeaser]
+    tags: list[ArchiveTag]
+
 
 class HomePage(ArchivePage):
     intro = RichTextField(
         _("introduction"),
-        features=["bold", "italic", "link"],
+        features=RICH_TEXT_FEATURES,
         max_length=5000,
         blank=True,
         help_text=_("What the archive is, in a short paragraph."),
@@ -331,23 +411,39 @@ class HomePage(ArchivePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = [
-        "films.FilmIndexPage",
-        "essays.EssayIndexPage",
-        "films.TimelinePage",
-    ]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
 
-    def get_context(self, request, *args, **kwargs):
-        # The home page spans every content type; ``selectors`` imports them.
-        from .selectors import home_content
+    @classproperty
+    def subpage_types(cls) -> list[str]:
+        """The indexes that hold the archive types, read from the registry when
+        Wagtail first asks (once every app has registered its types)."""
+        parents = (p for t in archive_types for p in t.model.parent_page_types)
+        return list(dict.fromkeys(parents))
 
-        context = super().get_context(request, *args, **kwargs)
-        context["home"] = home_content(home=self)
-        return context
+    def get_page_context(self, request) -> dict:
+        # Each section offers its own teaser: the home page names no type.
+        sections = list(
+            self.get_children()
+            .filter(visible_q())
+            .order_by("path")
+            .specific(defer=True)
+        )
+        teasers = [
+            HomeTeaser(section, content)
+            for section in sections
+            if isinstance(section, ArchiveIndexPage)
+            and (content := section.get_home_teaser(home=self))
+        ]
+        return {
+            "home": HomeContent(
+                sections=sections,
+                teasers=teasers,
+                tags=ArchiveTag.objects.cloud(limit=40),
+            )
+        }
 
     def get_json_ld(self, context) -> dict:
         site_url = context.get("canonical_url", "")

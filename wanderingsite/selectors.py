@@ -1,6 +1,7 @@
-"""Reads that span films, essays and events: tags and the home page.
+"""Reads that span the archive types: tags and the pages that carry them.
 
-Tag reads take the types from the registry (``page_types.archive_types``).
+The types come from the registry (``page_types.archive_types``); this module
+names none of them.
 """
 
 from __future__ import annotations
@@ -9,11 +10,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from wagtail.models import Page
-
-from essays.models import EssayPage
-from essays.selectors import latest_essays
-from films.models import FilmPage
-from films.selectors import TimelineEntry, featured_film, timeline_teaser
 
 from .models import ArchiveTag
 from .page_types import ArchiveType, archive_types
@@ -30,15 +26,6 @@ class TagSection:
     @property
     def count_text(self) -> str:
         return self.type.count_text(len(self.pages))
-
-
-@dataclass
-class HomeContent:
-    featured_film: FilmPage | None
-    latest_essays: list[EssayPage]
-    timeline: list[TimelineEntry]
-    tags: list[ArchiveTag]
-    sections: list[Page]
 
 
 @dataclass
@@ -102,19 +89,3 @@ def tag_detail(*, slug: str) -> TagDetail | None:
         for t in archive_types
     ]
     return TagDetail(tag=tag, sections=sections, related=_related_tags(tag, limit=8))
-
-
-def section_pages(*, home: Page) -> list[Page]:
-    """The visible pages directly under ``home``: the indexes and the timeline."""
-    return list(Page.objects.child_of(home).filter(visible_q()).order_by("path"))
-
-
-def home_content(*, home) -> HomeContent:
-    """What the home page shows: a film, essays, a timeline teaser, the tags."""
-    return HomeContent(
-        featured_film=featured_film(pk=home.featured_film_id),
-        latest_essays=latest_essays(limit=3),
-        timeline=timeline_teaser(limit=5),
-        tags=ArchiveTag.objects.cloud(limit=40),
-        sections=section_pages(home=home),
-    )
