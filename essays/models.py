@@ -31,7 +31,14 @@ from wanderingsite import serializers
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.listing import Choice, Listing, build_listing, tag_choices, with_tags
-from wanderingsite.models import ArchiveIndexPage, ArchivePage, ArchiveTag, Person
+from wanderingsite.models import (
+    ArchiveIndexPage,
+    ArchivePage,
+    ArchiveTag,
+    Person,
+    person_panel,
+    tags_panel,
+)
 from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.quotes import find_anchor
 from wanderingsite.visibility import visible_q
@@ -66,12 +73,7 @@ class EssayAuthor(Orderable):
     )
 
     panels = [
-        FieldPanel(
-            "person",
-            help_text=_(
-                "Choose from People; add the person or institution there first."
-            ),
-        ),
+        person_panel(),
         FieldPanel("affiliation"),
     ]
 
@@ -364,13 +366,7 @@ class EssayPage(ArchivePage):
             ],
             heading=_("What the essay discusses"),
         ),
-        FieldPanel(
-            "tags",
-            help_text=_(
-                "Tags from the shared vocabulary: start typing and pick one. "
-                "A new name makes a new tag; prefer an existing one."
-            ),
-        ),
+        tags_panel(),
     ]
 
     search_fields = [

@@ -45,6 +45,8 @@ from wanderingsite.models import (
     ArchivePage,
     ArchiveTag,
     PreciseDateMixin,
+    person_panel,
+    tags_panel,
 )
 from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.visibility import visible_q
@@ -100,12 +102,7 @@ class FilmCredit(Orderable):
     panels = [
         FieldRowPanel(
             [
-                FieldPanel(
-                    "person",
-                    help_text=_(
-                        "Choose from People; add the person or institution there first."
-                    ),
-                ),
+                person_panel(),
                 FieldPanel("role", help_text=_("What they did on the film.")),
             ]
         ),
@@ -131,12 +128,7 @@ class EventActor(Orderable):
     )
 
     panels = [
-        FieldPanel(
-            "person",
-            help_text=_(
-                "Choose from People; add the person or institution there first."
-            ),
-        ),
+        person_panel(),
         FieldPanel("role"),
     ]
 
@@ -245,13 +237,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
             ],
             heading=_("Titles"),
         ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
-                FieldPanel("date_note"),
-            ],
-            heading=_("Release"),
-        ),
+        PreciseDateMixin.date_panel(_("Release")),
         FieldPanel("summary"),
         FieldPanel("based_on"),
         FieldPanel("synopsis"),
@@ -267,13 +253,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
             heading=_("Facts and their sources"),
             label=_("Cited fact"),
         ),
-        FieldPanel(
-            "tags",
-            help_text=_(
-                "Tags from the shared vocabulary: start typing and pick one. "
-                "A new name makes a new tag; prefer an existing one."
-            ),
-        ),
+        tags_panel(),
     ]
 
     search_fields = [
@@ -425,13 +405,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
-                FieldPanel("date_note"),
-            ],
-            heading=_("When"),
-        ),
+        PreciseDateMixin.date_panel(_("When")),
         FieldPanel(
             "kind",
             help_text=_("What sort of event: a regulation, a speech, a plan ..."),
@@ -447,13 +421,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
         InlinePanel(
             "citations", heading=_("Facts and their sources"), label=_("Cited fact")
         ),
-        FieldPanel(
-            "tags",
-            help_text=_(
-                "Tags from the shared vocabulary: start typing and pick one. "
-                "A new name makes a new tag; prefer an existing one."
-            ),
-        ),
+        tags_panel(),
     ]
 
     search_fields = [

@@ -16,7 +16,12 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
@@ -89,6 +94,25 @@ class ArchiveTagQuerySet(models.QuerySet):
         """The ``limit`` most used tags, by name, with their counts."""
         top = self.counted().order_by("-total", "name")[:limit]
         return sorted(top, key=lambda t: t.name.lower())
+
+
+def tags_panel() -> FieldPanel:
+    """The tag field of a page, as every archive type offers it."""
+    return FieldPanel(
+        "tags",
+        help_text=_(
+            "Tags from the shared vocabulary: start typing and pick one. "
+            "A new name makes a new tag; prefer an existing one."
+        ),
+    )
+
+
+def person_panel() -> FieldPanel:
+    """The person chooser of a row that links a page to a ``Person``."""
+    return FieldPanel(
+        "person",
+        help_text=_("Choose from People; add the person or institution there first."),
+    )
 
 
 class ArchiveTag(TagBase):
@@ -220,6 +244,16 @@ class PreciseDateMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    @staticmethod
+    def date_panel(heading) -> MultiFieldPanel:
+        return MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
+                FieldPanel("date_note"),
+            ],
+            heading=heading,
+        )
 
     @property
     def date_display(self) -> str:
