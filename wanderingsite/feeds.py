@@ -10,8 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page
 
 from .page_types import archive_types
-from .search import specific_pages
-from .selectors import visible_tag
+from .selectors import specific_pages, visible_tag
 from .visibility import visible_q
 
 FEED_LENGTH = 30

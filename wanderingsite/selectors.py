@@ -39,6 +39,18 @@ class TagDetail:
         return sum(len(section.pages) for section in self.sections)
 
 
+def specific_pages(pages: QuerySet[Page]) -> list[Page]:
+    """The pages of every archive type among ``pages``, as their own types, in
+    one query whatever the mix (each type's table joined to its page row)."""
+    children = [t.model._meta.model_name for t in archive_types]
+    found = []
+    for row in pages.select_related(*children):
+        child = next((c for c in children if getattr(row, c, None) is not None), None)
+        if child is not None:
+            found.append(getattr(row, child))
+    return found
+
+
 def visible_tags() -> QuerySet[ArchiveTag]:
     """Tags on at least one visible page: the only tags the public may meet."""
     return ArchiveTag.objects.public()
