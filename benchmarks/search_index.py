@@ -39,7 +39,8 @@ from wagtail.models import Page  # noqa: E402
 from wagtail.search.models import IndexEntry  # noqa: E402
 
 from essays.models import EssayIndexPage, EssayPage  # noqa: E402
-from wanderingsite.search import SEARCH_MODELS, search_archive  # noqa: E402
+from wanderingsite.page_types import archive_types  # noqa: E402
+from wanderingsite.search import search_archive  # noqa: E402
 
 INDEX = "wagtailsearch_indexentry_title_body_gin"
 ONE_WORD = ["earth", "hollywood", "china", "moon", "nationalism"]
@@ -122,7 +123,7 @@ def full_text(query: str) -> list:
     pages = (
         Page.objects.live()
         .public()
-        .type(*SEARCH_MODELS)
+        .type(*archive_types.models)
         .only("id", "content_type_id", "title")
     )
     return list(pages.search(query, operator="and").annotate_score("_score"))
@@ -143,7 +144,7 @@ def archive_search(query: str):
 
 
 def explain(query: str) -> str:
-    pages = Page.objects.live().public().type(*SEARCH_MODELS)
+    pages = Page.objects.live().public().type(*archive_types.models)
     sql_holder = {}
 
     def capture(execute, sql, params, many, context):

@@ -1,8 +1,15 @@
-"""Essays about the films, and the citations that quote them."""
+"""Essays about the films, the citations that quote them, and what their pages
+read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -15,18 +22,31 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from wanderingsite import serializers as api
+from films.models import FilmPage, PolicyEventPage
+from wanderingsite import serializers
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
-from wanderingsite.models import ArchivePage, ArchiveTag
+from wanderingsite.listing import Choice, Listing, build_listing, tag_choices, with_tags
+from wanderingsite.models import (
+    ArchiveIndexPage,
+    ArchivePage,
+    ArchiveTag,
+    Person,
+    person_panel,
+    tags_panel,
+)
 from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.quotes import block_text, find_anchor
+from wanderingsite.visibility import visible_q
 
 NOT_RECORDED = _("not recorded")
+ESSAYS_PER_PAGE = 10
+_NEWEST_FIRST = (F("published_date").desc(nulls_last=True), "title")
+_BY_DATE = (F("date").asc(nulls_last=True), "title")
 
 
 class EssayPageTag(ItemBase):
@@ -53,12 +73,7 @@ class EssayAuthor(Orderable):
     )
 
     panels = [
-        FieldPanel(
-            "person",
-            help_text=_(
-                "Choose from People; add the person or institution there first."
-            ),
-        ),
+        person_panel(),
         FieldPanel("affiliation"),
     ]
 
@@ -150,6 +165,37 @@ class Citation(models.Model):
         url = self.essay.get_url(request) or ""
         return f"{url}#{self.anchor}" if self.anchor else url
 
+    @classmethod
+    def visible_in(cls, relation) -> list[Citation]:
+        """The citations of a page's ``relation`` whose essay the public may see,
+        each with its essay loaded."""
+        citations = relation.all()
+        if isinstance(citations, QuerySet):
+            return list(citations.filter(visible_q("essay__")).select_related("essay"))
+        # A preview's unsaved relation is a list in memory: read its essays at once.
+        essays = EssayPage.objects.filter(visible_q()).in_bulk(
+            {c.essay_id for c in citations}
+        )
+        kept = []
+        for citation in citations:
+            if citation.essay_id in essays:
+                citation.essay = essays[citation.essay_id]
+                kept.append(citation)
+        return kept
+
+    @classmethod
+    def by_topic(cls, citations: Iterable[Citation]) -> list[tuple[str, list]]:
+        """``citations`` under their topics' labels, in the topics' order."""
+        topics = dict(cls.Topic.choices)
+        grouped: dict[str, list[Citation]] = {}
+        for citation in citations:
+            grouped.setdefault(citation.topic, []).append(citation)
+        return [
+            (str(label), grouped[topic])
+            for topic, label in topics.items()
+            if topic in grouped
+        ] + [(topic, items) for topic, items in grouped.items() if topic not in topics]
+
 
 class FilmCitation(Orderable, Citation):
     page = ParentalKey(
@@ -211,6 +257,19 @@ class BoxOfficeFigure(Orderable, Citation):
         # only ask the editor a question nothing reads.
         *(panel for panel in Citation.panels if panel.field_name != "topic"),
     ]
+
+
+@dataclass
+class EssayDetail:
+    authors: list[EssayAuthor] = field(default_factory=list)
+    films: list[FilmPage] = field(default_factory=list)
+    events: list[PolicyEventPage] = field(default_factory=list)
+    tags: list[ArchiveTag] = field(default_factory=list)
+
+
+def _with_authors(essays: QuerySet) -> QuerySet:
+    authors = EssayAuthor.objects.select_related("person").order_by("sort_order")
+    return essays.prefetch_related(Prefetch("authors", queryset=authors))
 
 
 class EssayPage(ArchivePage):
@@ -307,13 +366,7 @@ class EssayPage(ArchivePage):
             ],
             heading=_("What the essay discusses"),
         ),
-        FieldPanel(
-            "tags",
-            help_text=_(
-                "Tags from the shared vocabulary: start typing and pick one. "
-                "A new name makes a new tag; prefer an existing one."
-            ),
-        ),
+        tags_panel(),
     ]
 
     search_fields = [
@@ -328,7 +381,7 @@ class EssayPage(ArchivePage):
     ]
     api_fields = [
         APIField("summary"),
-        APIField("authors", serializer=api.PeopleField(extra=("affiliation",))),
+        APIField("authors", serializer=serializers.PeopleField(extra=("affiliation",))),
         APIField("publication"),
         APIField("publication_note"),
         APIField("published_date"),
@@ -336,17 +389,19 @@ class EssayPage(ArchivePage):
         APIField("published_display"),
         APIField("published_iso"),
         # The same date under the names films and events use.
-        APIField("date", serializer=api.DateField(source="published_date")),
+        APIField("date", serializer=serializers.DateField(source="published_date")),
         APIField(
             "date_precision",
-            serializer=api.CharField(source="published_date_precision"),
+            serializer=serializers.CharField(source="published_date_precision"),
         ),
-        APIField("date_display", serializer=api.CharField(source="published_display")),
+        APIField(
+            "date_display", serializer=serializers.CharField(source="published_display")
+        ),
         APIField("source_url"),
         APIField("body"),
-        APIField("films", serializer=api.PagesField()),
-        APIField("events", serializer=api.PagesField()),
-        APIField("tags", serializer=api.TagsField()),
+        APIField("films", serializer=serializers.PagesField()),
+        APIField("events", serializer=serializers.PagesField()),
+        APIField("tags", serializer=serializers.TagsField()),
     ]
 
     parent_page_types = ["essays.EssayIndexPage"]
@@ -355,13 +410,8 @@ class EssayPage(ArchivePage):
     class Meta:
         verbose_name = _("essay")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import essay_detail
-
-        context = super().get_context(request, *args, **kwargs)
-        context["essay"] = essay_detail(essay=self)
-        context["json_ld"] = self.get_json_ld(context)
-        return context
+    def get_page_context(self, request) -> dict:
+        return {"essay": self.get_detail()}
 
     @property
     def published_display(self) -> str:
@@ -371,23 +421,39 @@ class EssayPage(ArchivePage):
     def published_iso(self) -> str:
         return iso_precise_date(self.published_date, self.published_date_precision)
 
+    def get_detail(self) -> EssayDetail:
+        """What the page shows besides the essay's own fields."""
+        # values_list works on the saved relations and on a preview's unsaved ones.
+        film_ids = self.films.values_list("id", flat=True)
+        event_ids = self.events.values_list("id", flat=True)
+        return EssayDetail(
+            authors=list(self.authors.select_related("person")),
+            films=list(
+                FilmPage.objects.filter(visible_q(), pk__in=film_ids).order_by(
+                    *_BY_DATE
+                )
+            ),
+            events=list(
+                PolicyEventPage.objects.filter(visible_q(), pk__in=event_ids).order_by(
+                    *_BY_DATE
+                )
+            ),
+            tags=sorted(self.tags.all(), key=lambda t: t.name.lower()),
+        )
+
     def get_json_ld(self, context) -> dict:
-        data = {
-            **super().get_json_ld(context),
-            "@type": "Article",
-            "headline": self.title[:110],
-            "datePublished": self.published_iso,
-            "publisher": {"@type": "Organization", "name": self.publication},
-            "isBasedOn": self.source_url,
-        }
-        detail = context.get("essay")
-        if detail is not None:
-            data["author"] = [a.person.get_json_ld() for a in detail.authors]
-            data["about"] = [
-                {"@type": "Movie", "name": film.title} for film in detail.films
-            ]
-            data["keywords"] = ", ".join(t.name for t in detail.tags)
-        return {key: value for key, value in data.items() if value}
+        essay = context["essay"]
+        return self.describe(
+            context,
+            "Article",
+            tags=essay.tags,
+            headline=self.title[:110],
+            datePublished=self.published_iso,
+            publisher={"@type": "Organization", "name": self.publication},
+            isBasedOn=self.source_url,
+            author=[a.person.get_json_ld() for a in essay.authors],
+            about=[{"@type": "Movie", "name": film.title} for film in essay.films],
+        )
 
     def search_passages(self) -> tuple[list[str], list[str]]:
         """What a search result may quote: (prose, labels)."""
@@ -395,30 +461,41 @@ class EssayPage(ArchivePage):
         return prose, [self.publication, self.publication_note]
 
 
-class EssayIndexPage(ArchivePage):
-    intro = RichTextField(
-        _("introduction"),
-        features=["bold", "italic", "link"],
-        max_length=5000,
-        blank=True,
-    )
-
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
-
-    parent_page_types = ["wanderingsite.HomePage"]
+class EssayIndexPage(ArchiveIndexPage):
     subpage_types = ["essays.EssayPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("essay index")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import essay_listing
+    def get_listing(self, params) -> Listing:
+        """One page of essays, filtered by ``?tag=`` and ``?author=``."""
+        visible = EssayPage.objects.filter(visible_q())
+        authors = (
+            Person.objects.filter(essays_written__page__in=visible.values("pk"))
+            .annotate(n=Count("essays_written"))
+            .order_by("name")
+        )
 
-        context = super().get_context(request, *args, **kwargs)
-        context["listing"] = essay_listing(params=request.GET)
-        context["canonical_url"] += context["listing"].canonical_query
-        return context
+        def select(tag: str | None = None, author: str | None = None):
+            essays = visible.filter(tagged_items__tag__slug=tag) if tag else visible
+            if author:
+                essays = essays.filter(authors__person__slug=author)
+            return _with_authors(with_tags(essays)).order_by(*_NEWEST_FIRST)
+
+        return build_listing(
+            params,
+            choices={
+                "tag": tag_choices(visible),
+                "author": [Choice(p.slug, p.name, p.n) for p in authors],
+            },
+            select=select,
+            per_page=ESSAYS_PER_PAGE,
+        )
+
+    def get_home_teaser(self, *, home, limit: int = 3) -> list[EssayPage]:
+        """The ``limit`` most recently published essays, with their authors."""
+        essays = _with_authors(EssayPage.objects.filter(visible_q()))
+        return list(essays.order_by(*_NEWEST_FIRST)[:limit])
 
 
 archive_types.register(
@@ -430,5 +507,7 @@ archive_types.register(
         _("Essay"),
         position=20,
         people=("essays_written",),
+        counted=(_("essay"), _("essays")),
+        ordering=_NEWEST_FIRST,
     )
 )

@@ -1,7 +1,19 @@
-"""The screen and the state policy around it."""
+"""The screen and the state policy around it: films, policy events, the
+timeline, and what their pages read.
+
+Citations and box-office figures are rows of the ``essays`` app (they quote
+essays); films reach them, and the essays that discuss a film, through their
+reverse relations and never import ``essays``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django import forms
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -17,11 +29,35 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from wanderingsite import serializers as api
-from wanderingsite.blocks import ArticleBodyBlock
-from wanderingsite.models import ArchivePage, ArchiveTag, PreciseDateMixin
+from wanderingsite import serializers
+from wanderingsite.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
+from wanderingsite.dates import DatePrecision
+from wanderingsite.listing import (
+    Choice,
+    Listing,
+    build_listing,
+    pick_filters,
+    tag_choices,
+    with_tags,
+)
+from wanderingsite.models import (
+    ArchiveIndexPage,
+    ArchivePage,
+    ArchiveTag,
+    PreciseDateMixin,
+    person_panel,
+    tags_panel,
+)
 from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.quotes import block_text, html_to_text
+from wanderingsite.visibility import visible_q
+
+FILMS_PER_PAGE = 12
+RELEASE_KIND = "release"
+RELEASE_LABEL = _("Film release")
+_PRECISION_RANK = {DatePrecision.YEAR: 0, DatePrecision.MONTH: 1, DatePrecision.DAY: 2}
+_BY_DATE = (F("date").asc(nulls_last=True), "title")
+_NEWEST_FIRST = (F("date").desc(nulls_last=True), "title")
 
 
 class FilmPageTag(ItemBase):
@@ -67,12 +103,7 @@ class FilmCredit(Orderable):
     panels = [
         FieldRowPanel(
             [
-                FieldPanel(
-                    "person",
-                    help_text=_(
-                        "Choose from People; add the person or institution there first."
-                    ),
-                ),
+                person_panel(),
                 FieldPanel("role", help_text=_("What they did on the film.")),
             ]
         ),
@@ -98,17 +129,65 @@ class EventActor(Orderable):
     )
 
     panels = [
-        FieldPanel(
-            "person",
-            help_text=_(
-                "Choose from People; add the person or institution there first."
-            ),
-        ),
+        person_panel(),
         FieldPanel("role"),
     ]
 
     def __str__(self):
         return str(self.person)
+
+
+@dataclass(frozen=True)
+class BoxOfficeRegion:
+    region: str
+    figures: list
+
+    @property
+    def sources_disagree(self) -> bool:
+        stated = {(f.amount, f.currency, f.qualifier) for f in self.figures}
+        return len(stated) > 1
+
+
+@dataclass
+class FilmDetail:
+    credits: dict[str, list[FilmCredit]] = field(default_factory=dict)
+    box_office: list[BoxOfficeRegion] = field(default_factory=list)
+    facts: list[tuple[str, list]] = field(default_factory=list)
+    essays: list[Page] = field(default_factory=list)
+    events: list[PolicyEventPage] = field(default_factory=list)
+    tags: list[ArchiveTag] = field(default_factory=list)
+
+
+@dataclass
+class EventDetail:
+    actors: list[EventActor] = field(default_factory=list)
+    films: list[FilmPage] = field(default_factory=list)
+    facts: list[tuple[str, list]] = field(default_factory=list)
+    essays: list[Page] = field(default_factory=list)
+    tags: list[ArchiveTag] = field(default_factory=list)
+
+
+def _tags_of(page) -> list[ArchiveTag]:
+    return sorted(page.tags.all(), key=lambda t: t.name.lower())
+
+
+def _people(rows) -> list[dict]:
+    return [row.person.get_json_ld() for row in rows]
+
+
+def _visible_citations(relation) -> list:
+    """The citations in ``relation`` whose essay the public may see."""
+    return relation.model.visible_in(relation)
+
+
+def _facts_by_topic(relation) -> list[tuple[str, list]]:
+    return relation.model.by_topic(_visible_citations(relation))
+
+
+def _visible_essays(relation) -> list[Page]:
+    """The visible essays of ``essays``' relation to the page, oldest first."""
+    oldest_first = (F("published_date").asc(nulls_last=True), "title")
+    return list(relation.filter(visible_q()).order_by(*oldest_first))
 
 
 class FilmPage(PreciseDateMixin, ArchivePage):
@@ -141,7 +220,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
     )
     synopsis = RichTextField(
         _("synopsis"),
-        features=["bold", "italic", "link"],
+        features=RICH_TEXT_FEATURES,
         max_length=10000,
         blank=True,
         help_text=_("The story, as the essays tell it."),
@@ -159,13 +238,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
             ],
             heading=_("Titles"),
         ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
-                FieldPanel("date_note"),
-            ],
-            heading=_("Release"),
-        ),
+        PreciseDateMixin.date_panel(_("Release")),
         FieldPanel("summary"),
         FieldPanel("based_on"),
         FieldPanel("synopsis"),
@@ -181,13 +254,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
             heading=_("Facts and their sources"),
             label=_("Cited fact"),
         ),
-        FieldPanel(
-            "tags",
-            help_text=_(
-                "Tags from the shared vocabulary: start typing and pick one. "
-                "A new name makes a new tag; prefer an existing one."
-            ),
-        ),
+        tags_panel(),
     ]
 
     search_fields = [
@@ -205,20 +272,22 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         APIField("original_title"),
         APIField("original_language"),
         APIField("other_title_list"),
-        *api.DATE_FIELDS,
+        *serializers.DATE_FIELDS,
         APIField("based_on"),
-        APIField("synopsis", serializer=api.RichTextField()),
-        APIField("credits", serializer=api.PeopleField(extra=("role", "character"))),
+        APIField("synopsis", serializer=serializers.RichTextField()),
+        APIField(
+            "credits", serializer=serializers.PeopleField(extra=("role", "character"))
+        ),
         APIField(
             "box_office_figures",
-            serializer=api.CitationsField(
+            serializer=serializers.CitationsField(
                 extra=("region", "amount", "currency", "qualifier")
             ),
         ),
-        APIField("citations", serializer=api.CitationsField()),
-        APIField("essays", serializer=api.PagesField()),
-        APIField("events", serializer=api.PagesField()),
-        APIField("tags", serializer=api.TagsField()),
+        APIField("citations", serializer=serializers.CitationsField()),
+        APIField("essays", serializer=serializers.PagesField()),
+        APIField("events", serializer=serializers.PagesField()),
+        APIField("tags", serializer=serializers.TagsField()),
     ]
 
     parent_page_types = ["films.FilmIndexPage"]
@@ -227,36 +296,56 @@ class FilmPage(PreciseDateMixin, ArchivePage):
     class Meta:
         verbose_name = _("film")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import film_detail
-
-        context = super().get_context(request, *args, **kwargs)
-        context["film"] = film_detail(film=self)
-        context["json_ld"] = self.get_json_ld(context)
-        return context
+    def get_page_context(self, request) -> dict:
+        return {"film": self.get_detail()}
 
     @property
     def other_title_list(self) -> list[str]:
         return [line.strip() for line in self.other_titles.splitlines() if line.strip()]
 
+    def get_detail(self) -> FilmDetail:
+        """What the page shows besides the film's own fields."""
+        detail = FilmDetail()
+        credits = list(self.credits.select_related("person"))
+        for role, _label in FilmCredit.Role.choices:
+            people = [c for c in credits if c.role == role]
+            if people:
+                detail.credits[role] = people
+        regions: dict[str, list] = {}
+        for figure in _visible_citations(self.box_office_figures):
+            regions.setdefault(figure.region, []).append(figure)
+        detail.box_office = [BoxOfficeRegion(r, fs) for r, fs in regions.items()]
+        detail.facts = _facts_by_topic(self.citations)
+        detail.tags = _tags_of(self)
+        if self.pk:
+            detail.essays = _visible_essays(self.essays)
+            detail.events = list(self.events.filter(visible_q()).order_by(*_BY_DATE))
+        return detail
+
     def get_json_ld(self, context) -> dict:
-        data = {
-            **super().get_json_ld(context),
-            "@type": "Movie",
-            "alternateName": [t for t in [self.original_title] if t]
+        film = context["film"]
+        return self.describe(
+            context,
+            "Movie",
+            tags=film.tags,
+            alternateName=[t for t in [self.original_title] if t]
             + self.other_title_list,
-            "datePublished": self.date_iso,
-            "isBasedOn": self.based_on,
-        }
-        detail = context.get("film")
-        if detail is not None:
-            for role, key in (("director", "director"), ("writer", "author")):
-                credits = detail.credits.get(role, [])
-                data[key] = [c.person.get_json_ld() for c in credits]
-            cast = detail.credits.get("cast", [])
-            data["actor"] = [c.person.get_json_ld() for c in cast]
-            data["keywords"] = ", ".join(t.name for t in detail.tags)
-        return {key: value for key, value in data.items() if value}
+            datePublished=self.date_iso,
+            isBasedOn=self.based_on,
+            director=_people(film.credits.get("director", [])),
+            author=_people(film.credits.get("writer", [])),
+            actor=_people(film.credits.get("cast", [])),
+        )
+
+    @classmethod
+    def featured(cls, *, pk: int | None) -> FilmPage | None:
+        """The film with that id if the public may see it, else the latest film."""
+        films = cls.objects.filter(visible_q()).order_by(*_NEWEST_FIRST)
+        if pk:
+            chosen = films.filter(pk=pk).first()
+            if chosen is not None:
+                return chosen
+        return films.first()
 
     def search_passages(self) -> tuple[list[str], list[str]]:
         """What a search result may quote: (prose, labels)."""
@@ -264,30 +353,33 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         return prose, [self.based_on, self.other_titles]
 
 
-class FilmIndexPage(ArchivePage):
-    intro = RichTextField(
-        _("introduction"),
-        features=["bold", "italic", "link"],
-        max_length=5000,
-        blank=True,
-    )
-
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
-
-    parent_page_types = ["wanderingsite.HomePage"]
+class FilmIndexPage(ArchiveIndexPage):
     subpage_types = ["films.FilmPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("film index")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import film_listing
+    def get_listing(self, params) -> Listing:
+        """One page of films, filtered by ``?tag=`` and ``?year=``."""
+        visible = FilmPage.objects.filter(visible_q())
+        dates = visible.filter(date__isnull=False).dates("date", "year", order="DESC")
+        years = [Choice(str(d.year), str(d.year)) for d in dates]
 
-        context = super().get_context(request, *args, **kwargs)
-        context["listing"] = film_listing(params=request.GET)
-        context["canonical_url"] += context["listing"].canonical_query
-        return context
+        def select(tag: str | None = None, year: str | None = None):
+            films = visible.filter(tagged_items__tag__slug=tag) if tag else visible
+            if year:
+                films = films.filter(date__year=int(year))
+            return with_tags(films).order_by(*_NEWEST_FIRST)
+
+        return build_listing(
+            params,
+            choices={"tag": tag_choices(visible), "year": years},
+            select=select,
+            per_page=FILMS_PER_PAGE,
+        )
+
+    def get_home_teaser(self, *, home) -> FilmPage | None:
+        return FilmPage.featured(pk=home.featured_film_id)
 
 
 class PolicyEventPage(PreciseDateMixin, ArchivePage):
@@ -319,13 +411,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
 
     content_panels = [
         *Page.content_panels,
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
-                FieldPanel("date_note"),
-            ],
-            heading=_("When"),
-        ),
+        PreciseDateMixin.date_panel(_("When")),
         FieldPanel(
             "kind",
             help_text=_("What sort of event: a regulation, a speech, a plan ..."),
@@ -341,13 +427,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
         InlinePanel(
             "citations", heading=_("Facts and their sources"), label=_("Cited fact")
         ),
-        FieldPanel(
-            "tags",
-            help_text=_(
-                "Tags from the shared vocabulary: start typing and pick one. "
-                "A new name makes a new tag; prefer an existing one."
-            ),
-        ),
+        tags_panel(),
     ]
 
     search_fields = [
@@ -359,15 +439,17 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
     ]
     api_fields = [
         APIField("summary"),
-        *api.DATE_FIELDS,
+        *serializers.DATE_FIELDS,
         APIField("kind"),
-        APIField("kind_display", serializer=api.CharField(source="get_kind_display")),
-        APIField("actors", serializer=api.PeopleField(extra=("role",))),
+        APIField(
+            "kind_display", serializer=serializers.CharField(source="get_kind_display")
+        ),
+        APIField("actors", serializer=serializers.PeopleField(extra=("role",))),
         APIField("body"),
-        APIField("citations", serializer=api.CitationsField()),
-        APIField("films", serializer=api.PagesField()),
-        APIField("essays", serializer=api.PagesField()),
-        APIField("tags", serializer=api.TagsField()),
+        APIField("citations", serializer=serializers.CitationsField()),
+        APIField("films", serializer=serializers.PagesField()),
+        APIField("essays", serializer=serializers.PagesField()),
+        APIField("tags", serializer=serializers.TagsField()),
     ]
 
     parent_page_types = ["films.TimelinePage"]
@@ -376,57 +458,151 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
     class Meta:
         verbose_name = _("policy event")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import event_detail
+    def get_page_context(self, request) -> dict:
+        return {"event": self.get_detail()}
 
-        context = super().get_context(request, *args, **kwargs)
-        context["event"] = event_detail(event=self)
-        context["json_ld"] = self.get_json_ld(context)
-        return context
+    def get_detail(self) -> EventDetail:
+        """What the page shows besides the event's own fields."""
+        detail = EventDetail()
+        detail.actors = list(self.actors.select_related("person"))
+        # values_list works on the saved relation and on a preview's unsaved one.
+        film_ids = self.films.values_list("id", flat=True)
+        detail.films = list(
+            FilmPage.objects.filter(visible_q(), pk__in=film_ids).order_by(*_BY_DATE)
+        )
+        detail.facts = _facts_by_topic(self.citations)
+        detail.tags = _tags_of(self)
+        if self.pk:
+            detail.essays = _visible_essays(self.essays)
+        return detail
 
     def get_json_ld(self, context) -> dict:
-        data = {
-            **super().get_json_ld(context),
-            "@type": "Event",
-            "startDate": self.date_iso,
-        }
-        detail = context.get("event")
-        if detail is not None:
-            data["contributor"] = [a.person.get_json_ld() for a in detail.actors]
-            data["about"] = [
-                {"@type": "Movie", "name": film.title} for film in detail.films
-            ]
-            data["keywords"] = ", ".join(t.name for t in detail.tags)
-        return {key: value for key, value in data.items() if value}
+        event = context["event"]
+        return self.describe(
+            context,
+            "Event",
+            tags=event.tags,
+            startDate=self.date_iso,
+            contributor=_people(event.actors),
+            about=[{"@type": "Movie", "name": film.title} for film in event.films],
+        )
 
     def search_passages(self) -> tuple[list[str], list[str]]:
         """What a search result may quote: (prose, labels)."""
         return [self.summary, *(block_text(block) for block in self.body)], []
 
 
-class TimelinePage(ArchivePage):
-    intro = RichTextField(
-        _("introduction"),
-        features=["bold", "italic", "link"],
-        max_length=5000,
-        blank=True,
-    )
+@dataclass(frozen=True)
+class TimelineEntry:
+    page: FilmPage | PolicyEventPage
+    kind: str
+    kind_label: str
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+    @classmethod
+    def of(cls, page: FilmPage | PolicyEventPage) -> TimelineEntry:
+        """A film's release, or an event under its kind."""
+        if isinstance(page, FilmPage):
+            return cls(page, RELEASE_KIND, str(RELEASE_LABEL))
+        return cls(page, page.kind, page.get_kind_display())
 
-    parent_page_types = ["wanderingsite.HomePage"]
+    @property
+    def is_release(self) -> bool:
+        return self.kind == RELEASE_KIND
+
+    @property
+    def sort_key(self) -> tuple:
+        return (
+            self.page.date,
+            _PRECISION_RANK.get(self.page.date_precision, 2),
+            self.page.title.lower(),
+        )
+
+
+@dataclass
+class Timeline:
+    years: list[tuple[int, list[TimelineEntry]]]
+    choices: dict[str, list[Choice]]
+    active: dict[str, Choice]
+    filter_requested: bool
+    # One page, whatever it is filtered by: the canonical URL keeps no query.
+    canonical_query = ""
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def count(self) -> int:
+        return sum(len(entries) for _year, entries in self.years)
+
+
+def _dated(model) -> models.QuerySet:
+    return model.objects.filter(visible_q(), date__isnull=False)
+
+
+def _by_year(
+    entries: Iterable[TimelineEntry],
+) -> list[tuple[int, list[TimelineEntry]]]:
+    years: dict[int, list[TimelineEntry]] = {}
+    for entry in entries:
+        years.setdefault(entry.page.date.year, []).append(entry)
+    return list(years.items())
+
+
+class TimelinePage(ArchiveIndexPage):
     subpage_types = ["films.PolicyEventPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("timeline")
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import timeline_listing
+    def get_listing(self, params) -> Timeline:
+        """Dated releases and events, oldest first by year, filtered by
+        ``?kind=`` and ``?tag=``."""
+        kinds = [
+            Choice(RELEASE_KIND, str(RELEASE_LABEL)),
+            *(
+                Choice(value, str(label))
+                for value, label in PolicyEventPage.Kind.choices
+            ),
+        ]
+        choices = {
+            "kind": kinds,
+            "tag": tag_choices(_dated(FilmPage), _dated(PolicyEventPage)),
+        }
+        active = pick_filters(params, choices)
+        entries = self.entries(
+            **{name: choice.value for name, choice in active.items()}
+        )
+        return Timeline(
+            years=_by_year(entries),
+            choices=choices,
+            active=active,
+            filter_requested=any(params.get(name) for name in choices),
+        )
 
-        context = super().get_context(request, *args, **kwargs)
-        context["timeline"] = timeline_listing(params=request.GET)
-        return context
+    @staticmethod
+    def entries(
+        *, kind: str | None = None, tag: str | None = None
+    ) -> list[TimelineEntry]:
+        """Dated visible film releases and policy events together, oldest first."""
+        pages: list[FilmPage | PolicyEventPage] = []
+        if kind in (None, RELEASE_KIND):
+            films = _dated(FilmPage)
+            pages += films.filter(tagged_items__tag__slug=tag) if tag else films
+        if kind != RELEASE_KIND:
+            events = _dated(PolicyEventPage)
+            if kind:
+                events = events.filter(kind=kind)
+            pages += events.filter(tagged_items__tag__slug=tag) if tag else events
+        return sorted(map(TimelineEntry.of, pages), key=lambda e: e.sort_key)
+
+    def get_home_teaser(self, *, home, limit: int = 5) -> list[TimelineEntry]:
+        """The latest ``limit`` entries, oldest first."""
+        latest = F("date").desc()
+        films = _dated(FilmPage).order_by(latest)[:limit]
+        events = _dated(PolicyEventPage).order_by(latest)[:limit]
+        entries = map(TimelineEntry.of, [*films, *events])
+        return sorted(entries, key=lambda entry: entry.sort_key)[-limit:]
 
 
 archive_types.register(
@@ -438,6 +614,8 @@ archive_types.register(
         _("Film"),
         position=10,
         people=("film_credits",),
+        counted=(_("film"), _("films")),
+        ordering=_BY_DATE,
     )
 )
 archive_types.register(
@@ -449,5 +627,7 @@ archive_types.register(
         _("Policy event"),
         position=30,
         people=("event_roles",),
+        counted=(_("event"), _("events")),
+        ordering=_BY_DATE,
     )
 )

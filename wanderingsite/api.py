@@ -26,7 +26,8 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from .models import ArchiveTag
-from .search import SEARCH_TYPES, clean_query, query_terms
+from .page_types import archive_types
+from .search import clean_query, query_terms
 from .selectors import tag_counts
 from .serializers import RelatedRowsField
 
@@ -260,7 +261,7 @@ class TagCountsField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, tag):
-        counts = {t.key: getattr(tag, f"{t.key}_count") for t in SEARCH_TYPES}
+        counts = {t.key: getattr(tag, t.count_name) for t in archive_types}
         return {**counts, "total": sum(counts.values())}
 
 

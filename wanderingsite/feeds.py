@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.http import Http404
@@ -11,20 +9,19 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from wagtail.models import Page
 
-from .search import SEARCH_MODELS, SEARCH_TYPES, specific_pages
-from .selectors import visible_tag
+from .page_types import archive_types
+from .selectors import specific_pages, visible_tag
 from .visibility import visible_q
 
 FEED_LENGTH = 30
 SITE_NAME = "The Wandering Earth Archive"
-_SLUG = re.compile(r"^[-\w]{1,100}$")
 
 
 def _newest(pages) -> list[Page]:
     """The ``FEED_LENGTH`` newest visible pages of ``pages``, specific, with tags."""
     newest = specific_pages(
         pages.filter(visible_q())
-        .type(*SEARCH_MODELS)
+        .type(*archive_types.models)
         .order_by("-first_published_at", "-pk")[:FEED_LENGTH]
     )
     ids = [page.pk for page in newest]
@@ -33,7 +30,7 @@ def _newest(pages) -> list[Page]:
         t.tag_through.objects.filter(content_object_id__in=ids)
         .order_by()
         .values_list("content_object_id", "tag__name")
-        for t in SEARCH_TYPES
+        for t in archive_types
     ]
     for page_id, name in rows[0].union(*rows[1:], all=True):
         names[page_id].append(name)
@@ -97,7 +94,7 @@ class LatestFeed(ArchiveFeed):
 
 class TagFeed(ArchiveFeed):
     def get_object(self, request, slug):
-        tag = visible_tag(slug=slug) if _SLUG.match(slug) else None
+        tag = visible_tag(slug=slug)
         if tag is None:
             # Raised, so that the redirects middleware can send a merged or
             # renamed tag's old feed address on.
@@ -118,7 +115,7 @@ class TagFeed(ArchiveFeed):
 
     def items(self, tag):
         tagged = Q()
-        for t in SEARCH_TYPES:
+        for t in archive_types:
             tagged |= Q(
                 pk__in=t.tag_through.objects.filter(tag=tag).values("content_object_id")
             )

@@ -6,12 +6,16 @@ an error: ``?page=abc``, ``?year=x`` and ``?tag=<script>`` all give a page.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+
+from .models import ArchiveTag
+from .page_types import archive_types
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,30 @@ class Choice:
     value: str
     label: str
     count: int = 0
+
+
+def tag_choices(*pages: QuerySet) -> list[Choice]:
+    """The tags on ``pages`` (a queryset of one archive type each), by name, with
+    how many of those pages carry each: one query per queryset."""
+    counts: Counter[int] = Counter()
+    tags: dict[int, ArchiveTag] = {}
+    for queryset in pages:
+        uses = archive_types.for_model(queryset.model).tag_uses
+        carried = ArchiveTag.objects.filter(
+            **{f"{uses}__content_object__in": queryset.values("pk")}
+        ).annotate(n=Count(uses))
+        for tag in carried:
+            counts[tag.pk] += tag.n
+            tags[tag.pk] = tag
+    ordered = sorted(tags.values(), key=lambda t: t.name.lower())
+    return [Choice(t.slug, t.name, counts[t.pk]) for t in ordered]
+
+
+def with_tags(pages: QuerySet) -> QuerySet:
+    """``pages`` with their tag rows and tags (``tagged_items``), by name."""
+    through = archive_types.for_model(pages.model).tag_through
+    rows = through.objects.select_related("tag").order_by("tag__name")
+    return pages.prefetch_related(Prefetch("tagged_items", queryset=rows))
 
 
 def pick(raw: str | None, choices: Sequence[Choice]) -> Choice | None:

@@ -1,20 +1,118 @@
-"""The shared ground: tags, people, the home page and the base page type.
+"""The shared ground: tags, people, the base page types and the home page.
 
-Imported by ``films`` and ``essays``; imports neither.
+Imported by ``films`` and ``essays``; imports neither. What it needs of their
+types (tag counts, the home page's sections) it reads from the registry in
+``page_types`` and from the pages themselves.
 """
 
+import operator
+import re
+from dataclasses import dataclass
+from functools import reduce
+
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from .blocks import RICH_TEXT_FEATURES
 from .dates import DatePrecision, format_precise_date, iso_precise_date
 from .editorial import ArchivePagePermissionTester
+from .page_types import ArchiveType, archive_types
+from .visibility import visible_q
+
+TAG_SLUG = re.compile(r"\A[-\w]{1,100}\Z")
+"""What a tag slug may be (taggit keeps unicode: Chinese and accented slugs)."""
+
+
+def tag_path(slug: str, suffix: str = "") -> str:
+    """The tag page of ``slug`` (``/tags/<slug>/``), or a page below it."""
+    return f"/tags/{slug}/{suffix}"
+
+
+def _uses(archive_type: ArchiveType, *, public: bool):
+    uses = archive_type.tag_through.objects.filter(tag=OuterRef("pk"))
+    return uses.filter(visible_q("content_object__")) if public else uses
+
+
+def _use_count(archive_type: ArchiveType, *, public: bool, among=None) -> Coalesce:
+    uses = _uses(archive_type, public=public)
+    if among is not None:
+        uses = uses.filter(content_object_id__in=among)
+    rows = uses.order_by().values("tag").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class ArchiveTagQuerySet(models.QuerySet):
+    def public(self) -> "ArchiveTagQuerySet":
+        """Tags on at least one visible page: the only tags the public may meet."""
+        in_use = reduce(
+            operator.or_, (Exists(_uses(t, public=True)) for t in archive_types), Q()
+        )
+        return self.filter(in_use)
+
+    def with_slug(self, slug: str) -> "ArchiveTag | None":
+        """The tag whose slug is ``slug`` in any case; None, without a query, for
+        what no slug could be."""
+        if not TAG_SLUG.match(slug):
+            return None
+        return self.filter(slug=slug.lower()).first()
+
+    def with_counts(
+        self, *, public: bool = True, among: dict | None = None
+    ) -> "ArchiveTagQuerySet":
+        """Each tag with ``<key>_count`` for every archive type and their ``total``.
+
+        A count is of the type's pages that carry the tag: those the public may
+        see unless ``public`` is False, and only those whose ids are in
+        ``among[key]`` where ``among`` names the type.
+        """
+        among = among or {}
+        counts = {
+            t.count_name: _use_count(t, public=public, among=among.get(t.key))
+            for t in archive_types
+        }
+        total = reduce(operator.add, (F(name) for name in counts))
+        return self.annotate(**counts).annotate(total=total)
+
+    def counted(self) -> "ArchiveTagQuerySet":
+        """Tags on at least one visible page, with their counts per type."""
+        return self.with_counts().filter(total__gt=0)
+
+    def cloud(self, *, limit: int) -> list["ArchiveTag"]:
+        """The ``limit`` most used tags, by name, with their counts."""
+        top = self.counted().order_by("-total", "name")[:limit]
+        return sorted(top, key=lambda t: t.name.lower())
+
+
+def tags_panel() -> FieldPanel:
+    """The tag field of a page, as every archive type offers it."""
+    return FieldPanel(
+        "tags",
+        help_text=_(
+            "Tags from the shared vocabulary: start typing and pick one. "
+            "A new name makes a new tag; prefer an existing one."
+        ),
+    )
+
+
+def person_panel() -> FieldPanel:
+    """The person chooser of a row that links a page to a ``Person``."""
+    return FieldPanel(
+        "person",
+        help_text=_("Choose from People; add the person or institution there first."),
+    )
 
 
 class ArchiveTag(TagBase):
@@ -29,6 +127,8 @@ class ArchiveTag(TagBase):
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
 
+    objects = ArchiveTagQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
@@ -38,7 +138,7 @@ class ArchiveTag(TagBase):
         ]
 
     def get_absolute_url(self):
-        return f"/tags/{self.slug}/"
+        return tag_path(self.slug)
 
 
 class Person(index.Indexed, models.Model):
@@ -145,6 +245,16 @@ class PreciseDateMixin(models.Model):
     class Meta:
         abstract = True
 
+    @staticmethod
+    def date_panel(heading) -> MultiFieldPanel:
+        return MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision")]),
+                FieldPanel("date_note"),
+            ],
+            heading=heading,
+        )
+
     @property
     def date_display(self) -> str:
         return format_precise_date(self.date, self.date_precision)
@@ -182,10 +292,18 @@ class ArchivePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["canonical_url"] = self.get_full_url(request) or ""
+        context.update(self.get_page_context(request))
+        context["canonical_url"] = self.get_canonical_url(request, context)
         context["breadcrumbs"] = self.get_breadcrumbs()
         context["json_ld"] = self.get_json_ld(context)
         return context
+
+    def get_page_context(self, request) -> dict:
+        """What the page shows besides its own fields, read once per request."""
+        return {}
+
+    def get_canonical_url(self, request, context) -> str:
+        return self.get_full_url(request) or ""
 
     def route(self, request, path_components):
         # An index holds one page type: ask for it by slug in one query, where
@@ -233,11 +351,78 @@ class ArchivePage(Page):
             "description": self.get_meta_description(),
         }
 
+    def describe(self, context, schema_type: str, *, tags=(), **fields) -> dict:
+        """The page's JSON-LD as a ``schema_type`` with ``fields`` and its tags
+        as keywords; empty values are left out."""
+        data = {
+            **ArchivePage.get_json_ld(self, context),
+            "@type": schema_type,
+            **fields,
+            "keywords": ", ".join(tag.name for tag in tags),
+        }
+        return {key: value for key, value in data.items() if value}
+
+
+class ArchiveIndexPage(ArchivePage):
+    """An index under the home page: a listing read from the query string, and
+    a teaser of it on the home page."""
+
+    intro = RichTextField(
+        _("introduction"),
+        features=RICH_TEXT_FEATURES,
+        max_length=5000,
+        blank=True,
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+
+    parent_page_types = ["wanderingsite.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def get_page_context(self, request) -> dict:
+        listing = self.get_listing(request.GET)
+        # Filtered pages are kept out of search engines (base.html).
+        return {"listing": listing, "noindex": listing.filter_requested}
+
+    def get_canonical_url(self, request, context) -> str:
+        canonical = super().get_canonical_url(request, context)
+        return canonical + context["listing"].canonical_query
+
+    def get_listing(self, params):
+        """What the index lists for the query string ``params``."""
+        raise NotImplementedError
+
+    def get_home_teaser(self, *, home: "HomePage"):
+        """What the home page shows of the index (falsy for nothing), through
+        ``home_teaser_template``."""
+        return None
+
+    @property
+    def home_teaser_template(self) -> str:
+        """Beside the page's own: ``films/film_index_page_teaser.html``."""
+        return self.template.removesuffix(".html") + "_teaser.html"
+
+
+@dataclass(frozen=True)
+class HomeTeaser:
+    section: ArchiveIndexPage
+    content: object
+
+
+@dataclass(frozen=True)
+class HomeContent:
+    sections: list[Page]
+    teasers: list[HomeTeaser]
+    tags: list[ArchiveTag]
+
 
 class HomePage(ArchivePage):
     intro = RichTextField(
         _("introduction"),
-        features=["bold", "italic", "link"],
+        features=RICH_TEXT_FEATURES,
         max_length=5000,
         blank=True,
         help_text=_("What the archive is, in a short paragraph."),
@@ -260,23 +445,39 @@ class HomePage(ArchivePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = [
-        "films.FilmIndexPage",
-        "essays.EssayIndexPage",
-        "films.TimelinePage",
-    ]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
 
-    def get_context(self, request, *args, **kwargs):
-        # The home page spans every content type; ``selectors`` imports them.
-        from .selectors import home_content
+    @classproperty
+    def subpage_types(cls) -> list[str]:
+        """The indexes that hold the archive types, read from the registry when
+        Wagtail first asks (once every app has registered its types)."""
+        parents = (p for t in archive_types for p in t.model.parent_page_types)
+        return list(dict.fromkeys(parents))
 
-        context = super().get_context(request, *args, **kwargs)
-        context["home"] = home_content(home=self)
-        return context
+    def get_page_context(self, request) -> dict:
+        # Each section offers its own teaser: the home page names no type.
+        sections = list(
+            self.get_children()
+            .filter(visible_q())
+            .order_by("path")
+            .specific(defer=True)
+        )
+        teasers = [
+            HomeTeaser(section, content)
+            for section in sections
+            if isinstance(section, ArchiveIndexPage)
+            and (content := section.get_home_teaser(home=self))
+        ]
+        return {
+            "home": HomeContent(
+                sections=sections,
+                teasers=teasers,
+                tags=ArchiveTag.objects.cloud(limit=40),
+            )
+        }
 
     def get_json_ld(self, context) -> dict:
         site_url = context.get("canonical_url", "")

@@ -36,6 +36,10 @@ class ArchiveType:
     """Where the type comes in listings of types: facets, counts, tag pages."""
     people: tuple[str, ...] = ()
     """``Person``'s reverse accessors to the rows linking people to the type."""
+    counted: tuple[str, str] = ("", "")
+    """The type in a count, one and many: ("event", "events") for "1 event"."""
+    ordering: tuple = ()
+    """How a list of the type is ordered where types stand side by side (tag pages)."""
 
     @property
     def plural_key(self) -> str:
@@ -51,6 +55,25 @@ class ArchiveType:
     def label_name(self) -> str:
         """``app_label.ModelName``: the type in the API's ``?type=``."""
         return self.model._meta.label
+
+    @property
+    def count_name(self) -> str:
+        """The annotation that counts a tag's pages of the type: "film_count"."""
+        return f"{self.key}_count"
+
+    @property
+    def verbose_name_plural(self) -> str:
+        """The model's own plural name: "policy events"."""
+        return self.model._meta.verbose_name_plural
+
+    @property
+    def card_template(self) -> str:
+        """The card that shows one page of the type in a list, given as ``page``."""
+        return f"includes/{self.key}_card.html"
+
+    def count_text(self, count: int) -> str:
+        one, many = self.counted
+        return f"{count} {one if count == 1 else many}"
 
 
 class ArchiveTypes:

@@ -5,6 +5,8 @@ import re
 
 from django.utils.html import strip_tags
 
+from .blocks import block_anchor
+
 _TYPOGRAPHIC = str.maketrans(
     {
         "\u2018": "'",
@@ -45,8 +47,6 @@ def block_text(block) -> str:
 
 def find_anchor(body, quote: str) -> str | None:
     """The anchor of the first paragraph of ``body`` that holds ``quote``."""
-    from .blocks import block_anchor
-
     wanted = normalise(quote)
     if not wanted:
         return None

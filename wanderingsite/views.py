@@ -1,29 +1,41 @@
 """The tag pages: every tag with its counts, and one tag across all types;
 the search page."""
 
-import re
-
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .page_types import archive_types
 from .search import search_archive
 from .selectors import tag_counts, tag_detail
 from .sites import site_root_url
-
-TAG_SLUG = re.compile(r"[-\w]{1,100}")
 
 
 def _home_crumb() -> dict:
     return {"title": _("Home"), "url": "/"}
 
 
+def _collection(name: str, url: str, **extra) -> dict:
+    """JSON-LD for a page that gathers others."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "url": url,
+        **extra,
+    }
+
+
 def tag_index(request):
-    tags = list(tag_counts())
-    canonical = f"{site_root_url(request)}/tags/"
+    tags = tag_counts()
+    canonical = f"{site_root_url(request)}{reverse('tag_index')}"
     context = {
-        "tags": tags,
+        "types": list(archive_types),
+        "rows": [
+            (tag, [getattr(tag, t.count_name) for t in archive_types]) for tag in tags
+        ],
         "seo_title": _("Tags"),
         "meta_description": _(
             "Every tag in the archive, with how many films, essays and policy "
@@ -31,20 +43,15 @@ def tag_index(request):
         ),
         "canonical_url": canonical,
         "breadcrumbs": [_home_crumb()],
-        "json_ld": {
-            "@context": "https://schema.org",
-            "@type": "CollectionPage",
-            "name": _("Tags"),
-            "url": canonical,
-        },
+        "json_ld": _collection(_("Tags"), canonical),
     }
     return render(request, "wanderingsite/tag_index.html", context)
 
 
 def tag_page(request, slug: str):
-    # Slugs may be Chinese or accented (taggit keeps unicode), so the URL takes
-    # any segment; what no slug could be is refused before the database sees it.
-    detail = tag_detail(slug=slug) if TAG_SLUG.fullmatch(slug) else None
+    # Slugs may be Chinese or accented, so the URL takes any segment; the
+    # lookup refuses what no slug could be before the database sees it.
+    detail = tag_detail(slug=slug)
     if detail is None:
         # Raised, not rendered, so that the redirects middleware still sees a
         # 404 and can send a renamed or merged tag's old address on.
@@ -63,15 +70,13 @@ def tag_page(request, slug: str):
         "crumb_title": tag.name,
         "meta_description": description,
         "canonical_url": canonical,
-        "breadcrumbs": [_home_crumb(), {"title": _("Tags"), "url": "/tags/"}],
-        "json_ld": {
-            "@context": "https://schema.org",
-            "@type": "CollectionPage",
-            "name": tag.name,
-            "url": canonical,
-            "description": description,
-            "numberOfItems": detail.total,
-        },
+        "breadcrumbs": [
+            _home_crumb(),
+            {"title": _("Tags"), "url": reverse("tag_index")},
+        ],
+        "json_ld": _collection(
+            tag.name, canonical, description=description, numberOfItems=detail.total
+        ),
     }
     return render(request, "wanderingsite/tag_page.html", context)
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-PASSWORD = "local-test-password"  # noqa: S105
+PASSWORD = "local-test-password"
 # The group each editorial role's users belong to (admins are superusers).
 GROUPS = {"editor": "Editors", "moderator": "Moderators"}
 

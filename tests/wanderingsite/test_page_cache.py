@@ -372,7 +372,7 @@ def ban_listener():
     bans = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_BAN(self):  # noqa: N802 (the HTTP method's name)
+        def do_BAN(self):
             bans.append(self.path)
             self.send_response(200)
             self.end_headers()

@@ -1,7 +1,7 @@
 import re
 
 from tests import factories as f
-from tests.sample_archive import HIDDEN
+from tests.factories import HIDDEN
 from wanderingsite.page_types import archive_types
 from wanderingsite.search.engine import PER_PAGE, search_archive
 from wanderingsite.search.query import MAX_QUERY_LENGTH, clean_query, query_terms

@@ -25,7 +25,7 @@ from wagtail.models import Page
 
 from ..models import ArchiveTag, Person
 from ..page_types import ArchiveType, archive_types
-from ..selectors import visible_tag, visible_tags
+from ..selectors import specific_pages, visible_tag, visible_tags
 from ..visibility import visible_q
 from .query import WORD, clean_query, numeral, query_terms
 from .snippets import highlight, highlighter, snippet
@@ -50,8 +50,6 @@ ARTICLES = frozenset({"a", "an", "the"})
 # one a line, also lend their words to spelling corrections.
 OTHER_TITLES = ("original_title", "other_titles")
 
-_SLUG = re.compile(r"^[-\w]{1,100}$")
-
 
 @dataclass(frozen=True)
 class Facet:
@@ -68,7 +66,7 @@ class SearchHit:
     score: float
     title: SafeString
     snippet: SafeString
-    original_title: SafeString = mark_safe("")  # noqa: S308 - empty literal
+    original_title: SafeString = mark_safe("")
 
 
 @dataclass
@@ -102,18 +100,6 @@ class _Candidate:
     @property
     def score(self) -> float:
         return (self.full_text or 0.0) + self.substring
-
-
-def specific_pages(pages: QuerySet[Page]) -> list[Page]:
-    """The pages of the archive types among ``pages``, each as its own type, in
-    one query whatever the mix (each child table joined to its page row)."""
-    children = [t.model._meta.model_name for t in archive_types]
-    found = []
-    for row in pages.select_related(*children):
-        child = next((c for c in children if getattr(row, c, None) is not None), None)
-        if child is not None:
-            found.append(getattr(row, child))
-    return found
 
 
 def _type_for_content_type(content_type_id: int) -> ArchiveType | None:
@@ -158,9 +144,7 @@ def search_archive(
     query = clean_query(query)
     terms = query_terms(query)
     search_type = archive_types.get(type)
-    selected_tag = None
-    if tag and _SLUG.match(tag):
-        selected_tag = visible_tag(slug=tag)
+    selected_tag = visible_tag(slug=tag) if tag else None
 
     pages = _searchable_pages()
     candidates = _candidates(terms, pages) if terms else {}

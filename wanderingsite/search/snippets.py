@@ -106,7 +106,7 @@ def snippet(page: Page, pattern: re.Pattern | None) -> SafeString:
     """
     texts = _passages(page)
     if not texts:
-        return mark_safe("")  # noqa: S308 - an empty literal
+        return mark_safe("")
     best_text, best_terms, best_at = texts[0][0], 0, 0
     if pattern is not None:
         shown = f"{page.title}\n{getattr(page, 'original_title', '')}"

@@ -19,17 +19,11 @@ from django.db import transaction
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from essays.models import BoxOfficeFigure, EssayAuthor, EssayPage, EssayPageTag
-from films.models import (
-    EventActor,
-    FilmCredit,
-    FilmPage,
-    FilmPageTag,
-    PolicyEventPage,
-    PolicyEventPageTag,
-)
+from essays.models import BoxOfficeFigure, EssayAuthor, EssayPage
+from films.models import EventActor, FilmCredit, FilmPage, PolicyEventPage
 from wanderingsite.documents import paragraphs_html
 from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
+from wanderingsite.page_types import archive_types
 from wanderingsite.quotes import find_anchor
 
 from .archive_fixtures import (
@@ -67,17 +61,6 @@ CHILD_MODELS = {
     "authors": EssayAuthor,
     "actors": EventActor,
     "box_office_figures": BoxOfficeFigure,
-}
-TAG_THROUGH = {
-    FilmPage: FilmPageTag,
-    EssayPage: EssayPageTag,
-    PolicyEventPage: PolicyEventPageTag,
-}
-# The reverse name of each through model's tag key.
-TAG_USES = {
-    FilmPage: "film_items",
-    EssayPage: "essay_items",
-    PolicyEventPage: "event_items",
 }
 
 
@@ -568,10 +551,11 @@ class _Writer:
         vocabulary = {tag.slug for tag in self.archive.tags}
         tags = [self.tags[slug] for slug in slugs if slug in self.tags]
         if page.pk:
+            uses = archive_types.for_model(type(page)).tag_uses
             tags += [
                 tag
                 for tag in ArchiveTag.objects.filter(
-                    **{f"{TAG_USES[type(page)]}__content_object": page}
+                    **{f"{uses}__content_object": page}
                 )
                 if tag.slug not in vocabulary and tag not in tags
             ]
@@ -584,7 +568,7 @@ class _Writer:
             elif name == "citations":
                 page.citations = self.rows(page.citations.model, value)
             elif name == "tags":
-                through = TAG_THROUGH[type(page)]
+                through = archive_types.for_model(type(page)).tag_through
                 page.tagged_items = [
                     through(tag=tag) for tag in self.page_tags(page, value)
                 ]

@@ -3,7 +3,7 @@
 Both leave a permanent redirect from the old tag page (and its feed) to the new
 one, and both are written to the audit log with the acting user.
 
-Live pages keep their tags as rows of the three through models; page
+Live pages keep their tags as rows of each archive type's through model; page
 revisions keep them as tag ids inside their JSON. A rename changes neither
 (the id stays). A merge moves the rows *and* rewrites every revision that
 names the merged tag, so that a draft, a submission in review or a revision an
@@ -15,6 +15,7 @@ the page as edited (it never puts the merged tag back).
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,13 +24,11 @@ from wagtail.log_actions import log
 from wagtail.models import Revision
 from wagtail.search import index
 
-from wanderingsite.models import ArchiveTag
+from wanderingsite.models import ArchiveTag, tag_path
+from wanderingsite.page_types import archive_types
 
 MERGE_ACTION = "wanderingsite.tag_merge"
 RENAME_ACTION = "wanderingsite.tag_rename"
-
-# The reverse names of the three through models' tag keys, by page type.
-TAG_USES = {"films": "film_items", "essays": "essay_items", "events": "event_items"}
 FEED_SUFFIX = "feed/"
 
 
@@ -42,18 +41,6 @@ class MergeResult:
     already_tagged: dict[str, int] = field(default_factory=dict)
     revisions_rewritten: int = 0
     pages_republished: int = 0
-
-
-def through_models() -> dict[str, type]:
-    """The through model that tags each page type, keyed as ``TAG_USES``."""
-    return {
-        kind: ArchiveTag._meta.get_field(name).related_model
-        for kind, name in TAG_USES.items()
-    }
-
-
-def tag_path(slug: str, suffix: str = "") -> str:
-    return f"/tags/{slug}/{suffix}"
 
 
 def _leave_redirect(old_slug: str, new_slug: str) -> None:
@@ -117,14 +104,12 @@ def rename_tag(
 
 def _rewrite_revisions(source_id: int, target_id: int) -> int:
     """Point revisions' tag lists at the kept tag; returns how many changed."""
-    from django.contrib.contenttypes.models import ContentType
-
     rewritten = 0
-    for through in through_models().values():
-        page_model = through._meta.get_field("content_object").related_model
+    for archive_type in archive_types:
+        through = archive_type.tag_through
         key = through._meta.get_field("content_object").remote_field.related_name
         revisions = Revision.objects.filter(
-            content_type=ContentType.objects.get_for_model(page_model)
+            content_type=ContentType.objects.get_for_model(archive_type.model)
         ).only("pk", "content")
         # The archive's revisions are few; reading them once beats a
         # database-specific JSON query that SQLite cannot run.
@@ -170,10 +155,12 @@ def merge_tags(source: ArchiveTag, target: ArchiveTag, *, user=None) -> MergeRes
         )
         if locked.count() != 2:
             raise ValidationError(_("One of the tags no longer exists."))
-        for kind, through in through_models().items():
-            page_model = through._meta.get_field("content_object").related_model
+        for archive_type in archive_types:
+            kind, through = archive_type.plural_key, archive_type.tag_through
             uses = through.objects.filter(tag=source)
-            touched[page_model] = set(uses.values_list("content_object_id", flat=True))
+            touched[archive_type.model] = set(
+                uses.values_list("content_object_id", flat=True)
+            )
             already = through.objects.filter(tag=target).values("content_object_id")
             duplicates = uses.filter(content_object_id__in=already)
             result.already_tagged[kind] = duplicates.count()
@@ -187,7 +174,7 @@ def merge_tags(source: ArchiveTag, target: ArchiveTag, *, user=None) -> MergeRes
             "kept": {"id": target.pk, "name": target.name, "slug": target.slug},
             "uses": {
                 kind: result.moved[kind] + result.already_tagged[kind]
-                for kind in TAG_USES
+                for kind in result.moved
             },
             "revisions_rewritten": result.revisions_rewritten,
         }
@@ -218,8 +205,6 @@ def _record_on_pages(touched: dict[type, set[int]], *, user, data: dict) -> int:
 
 
 def tag_use_counts(tag: ArchiveTag) -> dict[str, int]:
-    """How many films, essays and events carry ``tag`` (one query per type)."""
-    return {
-        kind: through.objects.filter(tag=tag).count()
-        for kind, through in through_models().items()
-    }
+    """How many pages of each type carry ``tag``, drafts and private pages too."""
+    counted = ArchiveTag.objects.filter(pk=tag.pk).with_counts(public=False).get()
+    return {t.plural_key: getattr(counted, t.count_name) for t in archive_types}

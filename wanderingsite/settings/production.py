@@ -28,7 +28,7 @@ if not SECRET_KEY:
         "Set SECRET_KEY (or SECRET_KEY_FILE, a file holding it) in the environment "
         "to run in production."
     )
-if not ALLOWED_HOSTS:  # noqa: F405
+if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "Set ALLOWED_HOSTS in the environment (comma-separated host names) to run "
         "in production: without it every request is refused."
@@ -48,11 +48,11 @@ if not SECURE_HSTS_PRELOAD:
     # so the operator opts in (SECURE_HSTS_PRELOAD=1); check --deploy would
     # otherwise warn (security.W021) on every deployment that has not.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
-ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True  # noqa: F405
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
