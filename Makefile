@@ -79,3 +79,10 @@ lint: install-test
 # Faults survived, on a private PostgreSQL cluster (not part of `make test`).
 faults: install
 	$(BIN)/python benchmarks/faults.py
+
+# Pages against a static file on the production server (not part of `make test`):
+# DATABASE_URL for an archive of your own (e.g. grown with grow_archive), else a
+# fresh one; BENCH_ARGS for wrk's settings (benchmarks/README.md).
+.PHONY: bench
+bench: install
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
