@@ -20,7 +20,7 @@ DEV_ENV = DJANGO_SETTINGS_MODULE=wanderingsite.settings.dev \
 ENV = $(LOCAL_ENV)
 dev: ENV = $(DEV_ENV)
 
-.PHONY: install install-test run dev test lint load users static faults cluster
+.PHONY: install install-test run dev test lint load users static faults cluster bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +84,9 @@ faults: install
 cluster: install
 	@command -v varnishd >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq varnish; }
 	$(BIN)/python benchmarks/cluster.py
+
+# Pages against a static file on the production server (not part of `make test`):
+# DATABASE_URL for an archive of your own (e.g. grown with grow_archive), else a
+# fresh one; BENCH_ARGS for wrk's settings (benchmarks/README.md).
+bench: install
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
