@@ -37,6 +37,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -128,14 +129,14 @@ def postgres(url: str, statement: str) -> None:
         connection.execute(statement)
 
 
-def wrk(port: int, url: str, args, script: Path) -> dict:
+def wrk(port: int, url: str, args, script: Path, duration: int) -> dict:
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}",
-        f"-d{args.duration}s", f"--timeout={args.timeout}s", "--latency",
+        f"-d{duration}s", f"--timeout={args.timeout}s", "--latency",
         "-s", str(script), f"http://127.0.0.1:{port}{url}",
     ]  # fmt: skip
     result = subprocess.run(  # noqa: S603
-        command, capture_output=True, text=True, timeout=args.duration + 120, check=True
+        command, capture_output=True, text=True, timeout=duration + 120, check=True
     )
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("BENCH "))
     return json.loads(line.removeprefix("BENCH "))
@@ -164,8 +165,14 @@ def probe(port: int, url: str, times: int = 3) -> Probe:
 def warm(port: int, url: str, args, script: Path) -> None:
     """Every worker serves the page at least once before it is measured."""
     probe(port, url, times=2)
-    quick = argparse.Namespace(**{**vars(args), "duration": 1})
-    wrk(port, url, quick, script)
+    wrk(port, url, args, script, duration=1)
+
+
+def run_seconds(args, one_request: float) -> int:
+    """``--duration``, or long enough for a slow page to finish a few requests
+    on each connection, up to ``--max-duration``."""
+    wanted = math.ceil(3 * one_request)
+    return max(args.duration, min(wanted, args.max_duration))
 
 
 def settle(seconds: float) -> None:
@@ -177,12 +184,19 @@ def ratio_text(value: float | None) -> str:
     """A fraction as the issue writes it: 1/12.3; a ratio above 1 as 1.4."""
     if not value:
         return "–"
-    return f"{value:.3g}" if value >= 1 else f"1/{1 / value:.3g}"
+    if value >= 1:
+        return f"{value:.3g}"
+    return f"1/{1 / value:.3g}" if value > 1 / 1000 else f"1/{1 / value:.0f}"
 
 
-def median_of(runs: list[Run], attr: str) -> float:
-    values = [getattr(r, attr) for r in runs]
-    return statistics.median(values) if values else 0.0
+def median_of(runs: list[Run], attr: str) -> float | None:
+    """The median over the runs that finished a request; None if none did."""
+    values = [getattr(r, attr) for r in runs if r.requests]
+    return statistics.median(values) if values else None
+
+
+def ms_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
 
 
 def summarise(bench: Bench) -> list[dict]:
@@ -353,7 +367,8 @@ def report_markdown(bench: Bench, rows: list[dict], chart: str) -> str:
         meets = "" if target is None else (" ✓" if row["ratio"] >= target else " ✗")
         lines.append(
             f"| {row['name']} (`{row['url']}`) | {row['server']} | {row['rps']:.1f} | "
-            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {ratio_text(row['ratio'])} | "
+            f"{ms_text(row['p50_ms'])} | {ms_text(row['p99_ms'])} | "
+            f"{ratio_text(row['ratio'])} | "
             f"{ratio_text(target)}{meets} | {row['one_ms']:.1f} | "
             f"{size_text(row['bytes'])} | {row['errors']} | {row['cache'] or '–'} |"
         )
@@ -364,13 +379,16 @@ def report_markdown(bench: Bench, rows: list[dict], chart: str) -> str:
         "",
         "## Every run",
         "",
-        "| round | server | page | req/s | p50 ms | p99 ms | errors |",
-        "|---:|---|---|---:|---:|---:|---:|",
+        "| round | server | page | s | requests | req/s | p50 ms | p99 ms | errors |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for run in bench.runs:
+        done = run.requests > 0
         lines.append(
-            f"| {run.round} | {run.server} | {run.name} | {run.rps:.1f} | "
-            f"{run.p50_ms:.1f} | {run.p99_ms:.1f} | {run.errors} |"
+            f"| {run.round} | {run.server} | {run.name} | {run.seconds:.1f} | "
+            f"{run.requests} | {run.rps:.1f} | "
+            f"{ms_text(run.p50_ms if done else None)} | "
+            f"{ms_text(run.p99_ms if done else None)} | {run.errors} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -416,7 +434,8 @@ def measure(bench: Bench, servers: dict[str, Archive], args, script: Path) -> No
         statics = {}
         for name, server in order:
             target = next(t for t in bench.targets if t.name == name)
-            result = wrk(servers[server].port, target.url, args, script)
+            seconds = run_seconds(args, bench.probes[server][name].seconds)
+            result = wrk(servers[server].port, target.url, args, script, seconds)
             errors = sum(
                 result[k] for k in ("connect", "read", "write", "status", "timeout")
             )
@@ -436,9 +455,11 @@ def measure(bench: Bench, servers: dict[str, Archive], args, script: Path) -> No
             ratio = run.rps / statics[server] if statics.get(server) else 0.0
             print(
                 f"round {round_}  {server:<8}  {name:<{width}}  {run.rps:9.1f} req/s  "
-                f"p50 {run.p50_ms:8.1f} ms  p99 {run.p99_ms:8.1f} ms  "
+                f"p50 {ms_text(run.p50_ms if run.requests else None):>8} ms  "
+                f"p99 {ms_text(run.p99_ms if run.requests else None):>8} ms  "
                 f"{ratio_text(ratio):>8} of static"
-                + (f"  {errors} errors" if errors else ""),
+                + (f"  {errors} errors" if errors else "")
+                + (f"  ({seconds} s)" if seconds != args.duration else ""),
                 flush=True,
             )
             settle(bench.probes[server][name].seconds)
@@ -448,6 +469,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=5, help="seconds per run")
+    parser.add_argument(
+        "--max-duration",
+        type=int,
+        default=30,
+        help="longest run, for pages slower than a second (3 requests' time)",
+    )
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
@@ -458,6 +485,9 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    # Stopped by a signal, the servers are still stopped and the database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if shutil.which("wrk") is None:
         print(MISSING_WRK, file=sys.stderr)
         return 2
@@ -529,7 +559,8 @@ def main() -> int:
             "workers": workers,
             "wrk": (
                 f"{args.threads} thread, {args.connections} connections, "
-                f"{args.duration} s per run, timeout {args.timeout} s"
+                f"{args.duration} s per run (up to {args.max_duration} s for a page "
+                f"slower than a third of that), timeout {args.timeout} s"
             ),
             "rounds": args.rounds,
             "load_before": load_average(),
@@ -584,7 +615,8 @@ def main() -> int:
     for row in rows:
         print(
             f"{row['name']:<20}{row['server']:<10}{row['rps']:>9.1f}"
-            f"{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}{ratio_text(row['ratio']):>9}"
+            f"{ms_text(row['p50_ms']):>9}{ms_text(row['p99_ms']):>9}"
+            f"{ratio_text(row['ratio']):>9}"
             f"{row['one_ms']:>12.1f}{size_text(row['bytes']):>10}"
         )
     print(f"\nbench: report in {report.relative_to(BASE_DIR)}")
