@@ -3,9 +3,12 @@
 editors' changes. Each test runs in a savepoint, so a reload or an edit in one
 test is gone in the next."""
 
+import io
+import re
+
 import pytest
 from bs4 import BeautifulSoup
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from wagtail.models import ModelLogEntry, Page, PageLogEntry, Revision
 from wagtail.search.models import IndexEntry
 
@@ -304,6 +307,44 @@ def test_load_archive_second_run_changes_nothing(loaded_archive):
     output = load_archive()
     assert _snapshot() == before
     assert "Archive loaded: 0 created, 0 updated, 0 kept, 59 unchanged" in output
+
+
+def test_load_archive_reports_each_phase_and_how_long_it_took(loaded_archive):
+    """Off a terminal each phase ends with one line: its count and its time."""
+    output = loaded_archive.output
+    for line in (
+        "checking fixtures and documents: done in",
+        "tags: 16 in",
+        "people and institutions: 14 in",
+        "pages: 29 in",
+        "search index: 43 in",
+        "committing: done in",
+    ):
+        assert re.search(rf"^  {line} \d+\.\d s$", output, re.MULTILINE), line
+    assert re.search(r"\(29 pages, [^)]*\)\. Took \d+\.\d s\.$", output, re.MULTILINE)
+    assert "\r" not in output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_load_archive_counts_up_in_place_on_a_terminal(loaded_archive):
+    """On a terminal a phase's count is rewritten on one line as it goes."""
+    terminal = _Terminal()
+    call_command("load_archive", stdout=terminal)
+    output = terminal.getvalue()
+    assert "\r\x1b[K  pages: 15/29" in output
+    assert "\r\x1b[K  pages: 29 in " in output
+    assert "Archive loaded: 0 created, 0 updated, 0 kept, 59 unchanged" in output
+
+
+def test_load_archive_is_silent_about_progress_at_verbosity_zero(loaded_archive):
+    """Scripts that ask for quiet get only the summary."""
+    output = io.StringIO()
+    call_command("load_archive", stdout=output, verbosity=0)
+    assert output.getvalue().startswith("Archive loaded: 0 created")
 
 
 def test_load_archive_updates_a_page_it_owns_when_its_record_changes(

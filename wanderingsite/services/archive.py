@@ -12,6 +12,7 @@ import hashlib
 import json
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,8 @@ RELATION_FIELDS = frozenset(
         "tags",
     }
 )
+# ``progress(phase, done, total)`` is told each step of a load, for a terminal.
+Progress = Callable[[str, int, int], None]
 CHILD_MODELS = {
     "credits": FilmCredit,
     "authors": EssayAuthor,
@@ -126,9 +129,14 @@ class _PagePlan:
     page: Page | None = None
 
 
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
 class _Writer:
-    def __init__(self, archive: Archive):
+    def __init__(self, archive: Archive, progress: Progress = _no_progress):
         self.archive = archive
+        self.progress = progress
         self.result = LoadResult()
         self.records = {r.key: r for r in LoadedRecord.objects.all()}
         self.tags: dict[str, ArchiveTag] = {}
@@ -181,7 +189,9 @@ class _Writer:
         return instance
 
     def write_tags(self):
-        for tag in self.archive.tags:
+        total = len(self.archive.tags)
+        self.progress("tags", 0, total)
+        for done, tag in enumerate(self.archive.tags, start=1):
             existing = (
                 ArchiveTag.objects.filter(slug=tag.slug).first()
                 or ArchiveTag.objects.filter(name__iexact=tag.name).first()
@@ -201,9 +211,12 @@ class _Writer:
             )
             if instance is not None:
                 self.tags[tag.slug] = instance
+            self.progress("tags", done, total)
 
     def write_people(self):
-        for person in self.archive.people:
+        total = len(self.archive.people)
+        self.progress("people and institutions", 0, total)
+        for done, person in enumerate(self.archive.people, start=1):
             values = {
                 "name": person.name,
                 "slug": person.slug,
@@ -222,6 +235,7 @@ class _Writer:
             )
             if instance is not None:
                 self.people[person.slug] = instance
+            self.progress("people and institutions", done, total)
 
     # -- pages --
 
@@ -349,17 +363,23 @@ class _Writer:
             if plan.record is not None:
                 self.claim(plan)
         order = {EssayPage: 0, FilmPage: 1, PolicyEventPage: 1}
-        for plan in sorted(plans, key=lambda p: order.get(p.model, 2)):
+        self.progress("pages", 0, len(plans))
+        for done, plan in enumerate(
+            sorted(plans, key=lambda p: order.get(p.model, 2)), start=1
+        ):
             if plan.action in ("own", "create"):
                 self.fill(plan)
+            self.progress("pages", done, len(plans))
         # Related rows (tags, authors) land after a page's own row is saved;
         # index the pages as they now are in the database.
         page_ids = [i.pk for i in self.touched if isinstance(i, Page)]
-        for page in Page.objects.filter(pk__in=page_ids).specific():
-            index.insert_or_update_object(page)
-        for instance in self.touched:
-            if isinstance(instance, Person):
-                index.insert_or_update_object(instance)
+        people = [i for i in self.touched if isinstance(i, Person)]
+        total = len(page_ids) + len(people)
+        self.progress("search index", 0, total)
+        pages = Page.objects.filter(pk__in=page_ids).specific()
+        for done, instance in enumerate([*pages, *people], start=1):
+            index.insert_or_update_object(instance)
+            self.progress("search index", done, total)
         return self.result
 
     def fill(self, plan: _PagePlan) -> None:
@@ -584,20 +604,29 @@ class _Writer:
 
 
 def load_archive(
-    *, fixtures_dir: Path = DEFAULT_FIXTURES_DIR, check: bool = False
+    *,
+    fixtures_dir: Path = DEFAULT_FIXTURES_DIR,
+    check: bool = False,
+    progress: Progress = _no_progress,
 ) -> LoadResult:
     """Validate the fixtures, then (unless ``check``) write them in one transaction."""
+    progress("checking fixtures and documents", 0, 1)
     archive = read_archive(fixtures_dir)
+    progress("checking fixtures and documents", 1, 1)
     if check:
         return LoadResult(checked=archive)
     with transaction.atomic():
-        return _Writer(archive).run()
+        result = _Writer(archive, progress).run()
+        progress("committing", 0, 1)
+    progress("committing", 1, 1)
+    return result
 
 
 __all__ = [
     "DEFAULT_FIXTURES_DIR",
     "ArchiveFixtureError",
     "LoadResult",
+    "Progress",
     "load_archive",
     "read_archive",
 ]
