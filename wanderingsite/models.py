@@ -13,6 +13,7 @@ from functools import reduce
 from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.http import Http404
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
@@ -306,17 +307,31 @@ class ArchivePage(Page):
         return self.get_full_url(request) or ""
 
     def route(self, request, path_components):
-        # An index holds one page type: ask for it by slug in one query, where
-        # Wagtail's own routing reads the child's page row and then its type.
-        (child_model, *others) = self.clean_subpage_models() or [None]
-        if not path_components or child_model is None or others:
+        # Wagtail reads the tree a level at a time, a page row and then its
+        # type's row per level. Every page stores its url_path, so the pages
+        # the path names are one query away (each level's row, which the
+        # breadcrumbs read as parents), and the deepest one's type one more.
+        if not path_components:
             return super().route(request, path_components)
-        try:
-            child = child_model.objects.child_of(self).get(slug=path_components[0])
-        except child_model.DoesNotExist:
-            return super().route(request, path_components)
-        child._cached_parent_obj = self
-        return child.route(request, path_components[1:])
+        prefixes = [
+            self.url_path + "".join(f"{slug}/" for slug in path_components[:end])
+            for end in range(1, len(path_components) + 1)
+        ]
+        levels = list(
+            Page.objects.filter(url_path__in=prefixes, depth__gt=self.depth).order_by(
+                "depth"
+            )
+        )
+        if not levels:
+            raise Http404
+        parent = self
+        for level in levels:
+            level._cached_parent_obj, parent = parent, level
+        page = levels[-1].specific
+        page._cached_parent_obj = levels[-1]._cached_parent_obj
+        # What is left of the path (a page the tree does not hold) is Wagtail's.
+        remaining = path_components[page.depth - self.depth :]
+        return Page.route(page, request, remaining)
 
     def get_view_restrictions(self):
         """Wagtail's view restrictions for the page in one query, not two: its

@@ -155,6 +155,41 @@ def test_page_under_a_private_section_asks_for_its_password(client, indexes):
     assert client.get("/films/nope/").status_code == 404
 
 
+def test_routing_follows_wagtails_rules_from_the_stored_url_paths(client, indexes):
+    """The page a path names is served as its own type; a draft is a 404 even
+    under a live index, a live page under a draft index is still served (as
+    Wagtail routes), and a path past the deepest page is a 404."""
+    f.make_film(indexes["films"], title="The Wandering Earth")
+    f.make_film(indexes["films"], title="Wolf Warrior 2", live=False)
+    indexes["timeline"].unpublish()
+    f.make_event(indexes["timeline"], title="Film market opens")
+
+    response = client.get("/films/the-wandering-earth/")
+    assert response.status_code == 200
+    assert type(response.context["page"]).__name__ == "FilmPage"
+    assert client.get("/films/wolf-warrior-2/").status_code == 404
+    assert client.get("/timeline/").status_code == 404
+    assert client.get("/timeline/film-market-opens/").status_code == 200
+    assert client.get("/films/the-wandering-earth/cast/").status_code == 404
+    assert client.get("/films/the-wandering-earth/cast/more/").status_code == 404
+    assert client.get("/nowhere/the-wandering-earth/").status_code == 404
+
+
+def test_routing_leaves_every_parent_for_the_breadcrumbs(rf, indexes):
+    """The pages the path passes through come with the page it names, so its
+    breadcrumbs cost no query."""
+    f.make_film(indexes["films"], title="The Wandering Earth")
+    request = rf.get("/films/the-wandering-earth/", HTTP_HOST="localhost")
+    page, _args, _kwargs = Page.route_for_request(request, request.path)
+    with CaptureQueriesContext(connection) as queries:
+        crumbs = page.get_breadcrumbs()
+    assert [crumb.title for crumb in crumbs] == [
+        indexes["films"].get_parent().title,
+        indexes["films"].title,
+    ]
+    assert len(queries) == 0
+
+
 def _sitemap_queries(client) -> int:
     client.get("/sitemap.xml")  # fills the site root paths cache
     with CaptureQueriesContext(connection) as queries:
