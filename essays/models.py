@@ -81,6 +81,10 @@ class EssayAuthor(Orderable):
         return str(self.person)
 
 
+# What a citation shows of its essay: the title, and what its URL is made of.
+CITED_ESSAY_FIELDS = ("title", "slug", "url_path", "live", "locale_id", "depth", "path")
+
+
 class Citation(models.Model):
     """A claim backed by an exact quote from an essay."""
 
@@ -171,7 +175,14 @@ class Citation(models.Model):
         each with its essay loaded."""
         citations = relation.all()
         if isinstance(citations, QuerySet):
-            return list(citations.filter(visible_q("essay__")).select_related("essay"))
+            # Of the essay, only what a link to it needs: a whole essay row per
+            # citation cost more than the rest of a film page's facts together.
+            own = [field.name for field in cls._meta.concrete_fields]
+            return list(
+                citations.filter(visible_q("essay__"))
+                .select_related("essay")
+                .only(*own, *(f"essay__{name}" for name in CITED_ESSAY_FIELDS))
+            )
         # A preview's unsaved relation is a list in memory: read its essays at once.
         essays = EssayPage.objects.filter(visible_q()).in_bulk(
             {c.essay_id for c in citations}

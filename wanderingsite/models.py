@@ -13,7 +13,6 @@ from functools import reduce
 from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.http import Http404
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
@@ -31,6 +30,7 @@ from .blocks import RICH_TEXT_FEATURES
 from .dates import DatePrecision, format_precise_date, iso_precise_date
 from .editorial import ArchivePagePermissionTester
 from .page_types import ArchiveType, archive_types
+from .routing import route_below
 from .visibility import visible_q
 
 TAG_SLUG = re.compile(r"\A[-\w]{1,100}\Z")
@@ -307,35 +307,14 @@ class ArchivePage(Page):
         return self.get_full_url(request) or ""
 
     def route(self, request, path_components):
-        # Wagtail reads the tree a level at a time, a page row and then its
-        # type's row per level. Every page stores its url_path, so the pages
-        # the path names are one query away (each level's row, which the
-        # breadcrumbs read as parents), and the deepest one's type one more.
-        if not path_components:
-            return super().route(request, path_components)
-        prefixes = [
-            self.url_path + "".join(f"{slug}/" for slug in path_components[:end])
-            for end in range(1, len(path_components) + 1)
-        ]
-        levels = list(
-            Page.objects.filter(url_path__in=prefixes, depth__gt=self.depth).order_by(
-                "depth"
-            )
-        )
-        if not levels:
-            raise Http404
-        parent = self
-        for level in levels:
-            level._cached_parent_obj, parent = parent, level
-        page = levels[-1].specific
-        page._cached_parent_obj = levels[-1]._cached_parent_obj
-        # What is left of the path (a page the tree does not hold) is Wagtail's.
-        remaining = path_components[page.depth - self.depth :]
-        return Page.route(page, request, remaining)
+        return route_below(self, request, path_components)
 
     def get_view_restrictions(self):
         """Wagtail's view restrictions for the page in one query, not two: its
-        own and its ancestors', an alias ancestor's source in the alias's place."""
+        own and its ancestors', an alias ancestor's source in the alias's place;
+        none at all when routing found none on the way."""
+        if getattr(self, "known_view_restrictions", None) == ():
+            return PageViewRestriction.objects.none()
         if self.alias_of_id or not self.path:
             return super().get_view_restrictions()
         step = self.steplen

@@ -43,4 +43,9 @@ if settings.SERVE_MEDIA:
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's own page URLs, its page view routed in fewer queries (routing.py).
+*wagtail_utility_urls, _wagtail_serve = wagtail_urls.urlpatterns
+urlpatterns += [
+    *wagtail_utility_urls,
+    re_path(wagtail_urls.serve_pattern, views.serve_page, name="wagtail_serve"),
+]

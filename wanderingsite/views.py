@@ -1,16 +1,24 @@
 """The tag pages: every tag with its counts, and one tag across all types;
-the search page."""
+the search page; Wagtail's page view, routed by ``routing``."""
 
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from wagtail import views as wagtail_views
 
 from .page_types import archive_types
+from .routing import route_for_request
 from .search import search_archive
 from .selectors import tag_counts, tag_detail
 from .sites import site_root_url
+
+
+def serve_page(request, path: str):
+    """Wagtail's page view; the route it reads from the request is ours."""
+    route_for_request(request, path)
+    return wagtail_views.serve(request, path)
 
 
 def _home_crumb() -> dict:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories as f
+from wanderingsite.routing import route_for_request
 from wanderingsite.search import search_archive
 
 
@@ -180,7 +181,7 @@ def test_routing_leaves_every_parent_for_the_breadcrumbs(rf, indexes):
     breadcrumbs cost no query."""
     f.make_film(indexes["films"], title="The Wandering Earth")
     request = rf.get("/films/the-wandering-earth/", HTTP_HOST="localhost")
-    page, _args, _kwargs = Page.route_for_request(request, request.path)
+    page = route_for_request(request, request.path).page
     with CaptureQueriesContext(connection) as queries:
         crumbs = page.get_breadcrumbs()
     assert [crumb.title for crumb in crumbs] == [
@@ -188,6 +189,34 @@ def test_routing_leaves_every_parent_for_the_breadcrumbs(rf, indexes):
         indexes["films"].title,
     ]
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize("restricted", ["home", "index", "film"])
+def test_routing_keeps_a_restriction_at_any_level(client, indexes, restricted):
+    """A view restriction on the home page, the index or the page itself still
+    puts the password form in front of the page."""
+    film = f.make_film(indexes["films"], title="The Wandering Earth", summary="Plot.")
+    page = {"home": indexes["films"].get_parent(), "index": indexes["films"]}.get(
+        restricted, film
+    )
+    PageViewRestriction.objects.create(
+        page=page, restriction_type="password", password="x"
+    )
+    body = client.get("/films/the-wandering-earth/").content.decode()
+    assert 'name="password"' in body
+    assert "Plot." not in body
+
+
+def test_routing_costs_three_queries_at_any_depth(rf, indexes):
+    """The site, the pages on the path with their restrictions, and the page's
+    own type: the same for an index and for a page below it."""
+    f.make_film(indexes["films"], title="The Wandering Earth")
+    for path in ("/films/", "/films/the-wandering-earth/"):
+        request = rf.get(path, HTTP_HOST="localhost")
+        with CaptureQueriesContext(connection) as queries:
+            page = route_for_request(request, path).page
+            assert list(page.get_view_restrictions()) == []
+        assert len(queries) == 3, path
 
 
 def _sitemap_queries(client) -> int:
