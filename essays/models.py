@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -30,7 +30,14 @@ from films.models import FilmPage, PolicyEventPage
 from wanderingsite import serializers
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
-from wanderingsite.listing import Choice, Listing, build_listing, tag_choices, with_tags
+from wanderingsite.listing import (
+    LISTING_CHOICES,
+    Choice,
+    Listing,
+    build_listing,
+    tag_choices,
+    with_tags,
+)
 from wanderingsite.models import (
     ArchiveIndexPage,
     ArchivePage,
@@ -461,6 +468,18 @@ class EssayPage(ArchivePage):
         return prose, [self.publication, self.publication_note]
 
 
+def _most_published(essays: QuerySet, *, keep: str | None) -> list[Person]:
+    """The ``LISTING_CHOICES`` people with the most of ``essays``, and the
+    one whose slug is ``keep`` if any of them is theirs, by name, each with
+    ``n``."""
+    writers = Person.objects.filter(
+        essays_written__page__in=essays.values("pk")
+    ).annotate(n=Count("essays_written"))
+    wanted = (keep or "").strip().lower()
+    most = Q(pk__in=writers.order_by("-n", "name").values("pk")[:LISTING_CHOICES])
+    return list(writers.filter(most | Q(slug=wanted)).order_by("name"))
+
+
 class EssayIndexPage(ArchiveIndexPage):
     subpage_types = ["essays.EssayPage"]
 
@@ -470,11 +489,7 @@ class EssayIndexPage(ArchiveIndexPage):
     def get_listing(self, params) -> Listing:
         """One page of essays, filtered by ``?tag=`` and ``?author=``."""
         visible = EssayPage.objects.filter(visible_q())
-        authors = (
-            Person.objects.filter(essays_written__page__in=visible.values("pk"))
-            .annotate(n=Count("essays_written"))
-            .order_by("name")
-        )
+        authors = _most_published(visible, keep=params.get("author"))
 
         def select(tag: str | None = None, author: str | None = None):
             essays = visible.filter(tagged_items__tag__slug=tag) if tag else visible
@@ -485,7 +500,9 @@ class EssayIndexPage(ArchiveIndexPage):
         return build_listing(
             params,
             choices={
-                "tag": tag_choices(visible),
+                "tag": tag_choices(
+                    visible, limit=LISTING_CHOICES, keep=params.get("tag")
+                ),
                 "author": [Choice(p.slug, p.name, p.n) for p in authors],
             },
             select=select,

@@ -25,10 +25,9 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
-from .models import ArchiveTag
+from .models import ArchiveTag, public_use_counts, with_use_counts
 from .page_types import archive_types
 from .search import clean_query, query_terms
-from .selectors import tag_counts
 from .serializers import RelatedRowsField
 
 MAX_OFFSET = 2**31 - 1
@@ -315,7 +314,19 @@ class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
         ]
 
     def get_queryset(self):
-        return tag_counts()
+        # The counts of every visible tag in one grouped query; the listing's
+        # page of tags (or the one asked for) then carries them.
+        self._use_counts = public_use_counts()
+        return ArchiveTag.objects.filter(pk__in=list(self._use_counts)).order_by("name")
+
+    def paginate_queryset(self, queryset):
+        return with_use_counts(
+            list(super().paginate_queryset(queryset)), self._use_counts
+        )
+
+    def get_object(self):
+        tag = super().get_object()
+        return with_use_counts([tag], self._use_counts)[0]
 
 
 api_router = WagtailAPIRouter("wagtailapi")

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
@@ -86,14 +96,65 @@ class ArchiveTagQuerySet(models.QuerySet):
         total = reduce(operator.add, (F(name) for name in counts))
         return self.annotate(**counts).annotate(total=total)
 
-    def counted(self) -> "ArchiveTagQuerySet":
-        """Tags on at least one visible page, with their counts per type."""
-        return self.with_counts().filter(total__gt=0)
+    def counted(self) -> list["ArchiveTag"]:
+        """Tags on at least one visible page, by name, with their counts per
+        type: two queries, the counts one aggregate (``public_use_counts``)."""
+        counts = public_use_counts()
+        tags = list(self.filter(pk__in=counts).order_by("name"))
+        return with_use_counts(tags, counts)
 
     def cloud(self, *, limit: int) -> list["ArchiveTag"]:
-        """The ``limit`` most used tags, by name, with their counts."""
-        top = self.counted().order_by("-total", "name")[:limit]
+        """The ``limit`` most used tags, by name, with their counts: two queries
+        whatever the number of tags."""
+        counts = public_use_counts()
+        totals = {pk: sum(uses.values()) for pk, uses in counts.items()}
+        # Ties at the cut are broken by name, so every tag as used as the
+        # last one kept is a candidate.
+        cut = sorted(totals.values(), reverse=True)[limit - 1 : limit] or [0]
+        tags = list(self.filter(pk__in=[pk for pk, n in totals.items() if n >= cut[0]]))
+        tags.sort(key=lambda t: (-totals[t.pk], t.name))
+        top = with_use_counts(tags[:limit], counts)
         return sorted(top, key=lambda t: t.name.lower())
+
+
+def public_use_counts(*, tags=None, among: dict | None = None) -> dict[int, dict]:
+    """How many visible pages of each type carry each tag, as
+    ``{tag_id: {type_key: n}}`` for the tags some visible page carries.
+
+    One query, grouped in the database, whatever the number of tags or pages:
+    each type's tag rows are joined to the visible pages once (a hash join),
+    never counted tag by tag. ``tags`` (ids or a queryset of them) narrows it
+    to those tags, ``among[key]`` (page ids or a queryset) to those pages.
+    """
+    among = among or {}
+    visible = Page.objects.filter(visible_q()).values("pk")
+    grouped = []
+    for t in archive_types:
+        uses = t.tag_through.objects.filter(content_object_id__in=visible)
+        if tags is not None:
+            uses = uses.filter(tag_id__in=tags)
+        if t.key in among:
+            uses = uses.filter(content_object_id__in=among[t.key])
+        grouped.append(
+            uses.order_by()
+            .values("tag_id")
+            .annotate(key=Value(t.key, output_field=CharField()), n=Count("pk"))
+            .values_list("tag_id", "key", "n")
+        )
+    counts: dict[int, dict] = {}
+    for tag_id, key, n in grouped[0].union(*grouped[1:], all=True):
+        counts.setdefault(tag_id, {})[key] = n
+    return counts
+
+
+def with_use_counts(tags: list["ArchiveTag"], counts: dict[int, dict]) -> list:
+    """``tags``, each given ``<key>_count`` per type and ``total`` from ``counts``."""
+    for tag in tags:
+        mine = counts.get(tag.pk, {})
+        for t in archive_types:
+            setattr(tag, t.count_name, mine.get(t.key, 0))
+        tag.total = sum(mine.values())
+    return tags
 
 
 def tags_panel() -> FieldPanel:
