@@ -416,6 +416,11 @@ class EssayPage(ArchivePage):
 
     class Meta:
         verbose_name = _("essay")
+        indexes = [
+            models.Index(
+                F("published_date").desc(nulls_last=True), name="essay_published"
+            )
+        ]
 
     def get_page_context(self, request) -> dict:
         return {"essay": self.get_detail()}

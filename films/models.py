@@ -17,7 +17,6 @@ from django.core.paginator import Page as DjangoPage
 from django.db import models
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import ExtractYear, Lower
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -302,6 +301,9 @@ class FilmPage(PreciseDateMixin, ArchivePage):
 
     class Meta:
         verbose_name = _("film")
+        # Listings and the home page read films newest or oldest first, a few
+        # at a time: the index walks to them without sorting every film.
+        indexes = [models.Index(F("date").desc(nulls_last=True), name="film_date")]
 
     def get_page_context(self, request) -> dict:
         return {"film": self.get_detail()}
@@ -469,6 +471,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
 
     class Meta:
         verbose_name = _("policy event")
+        indexes = [models.Index("date", name="policy_event_date")]
 
     def get_page_context(self, request) -> dict:
         return {"event": self.get_detail()}
@@ -564,6 +567,11 @@ class Timeline:
         return _by_year(self.page.object_list)
 
     @property
+    def not_a_year(self) -> bool:
+        """True when ``?year=`` named no year: the page says so."""
+        return self.year == NOT_A_YEAR
+
+    @property
     def years_index(self) -> list[TimelineYear]:
         """Every year with entries, oldest first, as links to it."""
         return [
@@ -635,13 +643,18 @@ def _precision_rank() -> Case:
     )
 
 
+NOT_A_YEAR = 0
+"""What ``_timeline_year`` gives for a ``?year=`` that names no year."""
+
+
 def _timeline_year(raw: str | None) -> int | None:
-    """The year ``?year=`` names; Http404 for what is no year."""
+    """The year ``?year=`` names (None without one, ``NOT_A_YEAR`` for what is
+    no year from 1 to 9999)."""
     if raw is None:
         return None
     raw = raw.strip()
-    if not raw.isascii() or not raw.isdigit() or not 1 <= len(raw) <= 4:
-        raise Http404(_("No such year on the timeline"))
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 9999:
+        return NOT_A_YEAR
     return int(raw)
 
 
@@ -655,8 +668,9 @@ class TimelinePage(ArchiveIndexPage):
         """Dated releases and events, oldest first by year, filtered by
         ``?kind=`` and ``?tag=``, a page at a time, or one year's (``?year=``).
 
-        A ``?year=`` that is no year (not one to four digits) is a 404; a year
-        without entries says so.
+        A ``?year=`` that is no year (not a number from 1 to 9999), or a year
+        without entries, shows no entries and says so, never the whole
+        timeline in its place.
         """
         kinds = [
             Choice(RELEASE_KIND, str(RELEASE_LABEL)),
@@ -679,7 +693,9 @@ class TimelinePage(ArchiveIndexPage):
         year = _timeline_year(params.get("year"))
         counts = self.year_counts(**filters)
         count = counts.get(year, 0) if year is not None else sum(counts.values())
-        entries = _LazyEntries(self, {**filters, "year": year})
+        entries = (
+            [] if year == NOT_A_YEAR else _LazyEntries(self, {**filters, "year": year})
+        )
         paginator = CountedPaginator(entries, TIMELINE_PAGE_LENGTH, count=count)
         return Timeline(
             page=paginator.get_page(params.get("page")),

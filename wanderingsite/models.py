@@ -98,34 +98,22 @@ class ArchiveTagQuerySet(models.QuerySet):
 
     def counted(self) -> list["ArchiveTag"]:
         """Tags on at least one visible page, by name, with their counts per
-        type: two queries, the counts one aggregate (``public_use_counts``)."""
-        counts = public_use_counts()
-        tags = list(self.filter(pk__in=counts).order_by("name"))
-        return with_use_counts(tags, counts)
+        type: one grouped query (``public_tags``)."""
+        return public_tags()
 
     def cloud(self, *, limit: int) -> list["ArchiveTag"]:
-        """The ``limit`` most used tags, by name, with their counts: two queries
-        whatever the number of tags."""
-        counts = public_use_counts()
-        totals = {pk: sum(uses.values()) for pk, uses in counts.items()}
-        # Ties at the cut are broken by name, so every tag as used as the
-        # last one kept is a candidate.
-        cut = sorted(totals.values(), reverse=True)[limit - 1 : limit] or [0]
-        tags = list(self.filter(pk__in=[pk for pk, n in totals.items() if n >= cut[0]]))
-        tags.sort(key=lambda t: (-totals[t.pk], t.name))
-        top = with_use_counts(tags[:limit], counts)
-        return sorted(top, key=lambda t: t.name.lower())
+        """The ``limit`` most used tags, by name, with their counts: one
+        grouped query whatever the number of tags."""
+        return most_used(public_tags(), limit=limit)
 
 
-def public_use_counts(*, tags=None, among: dict | None = None) -> dict[int, dict]:
-    """How many visible pages of each type carry each tag, as
-    ``{tag_id: {type_key: n}}`` for the tags some visible page carries.
-
-    One query, grouped in the database, whatever the number of tags or pages:
-    each type's tag rows are joined to the visible pages once (a hash join),
-    never counted tag by tag. ``tags`` (ids or a queryset of them) narrows it
-    to those tags, ``among[key]`` (page ids or a queryset) to those pages.
-    """
+def _grouped_uses(*, tags=None, among: dict | None = None):
+    """(tag id, name, slug, type key, count) of each tag on visible pages, per
+    type: one query, grouped in the database, whatever the number of tags or
+    pages. Each type's tag rows are joined to the visible pages once (a hash
+    join), never counted tag by tag. ``tags`` (ids or a queryset of them)
+    narrows it to those tags, ``among[key]`` (page ids or a queryset) to those
+    pages."""
     among = among or {}
     visible = Page.objects.filter(visible_q()).values("pk")
     grouped = []
@@ -137,14 +125,44 @@ def public_use_counts(*, tags=None, among: dict | None = None) -> dict[int, dict
             uses = uses.filter(content_object_id__in=among[t.key])
         grouped.append(
             uses.order_by()
-            .values("tag_id")
+            .values("tag_id", "tag__name", "tag__slug")
             .annotate(key=Value(t.key, output_field=CharField()), n=Count("pk"))
-            .values_list("tag_id", "key", "n")
+            .values_list("tag_id", "tag__name", "tag__slug", "key", "n")
         )
+    return grouped[0].union(*grouped[1:], all=True)
+
+
+def public_use_counts(*, tags=None, among: dict | None = None) -> dict[int, dict]:
+    """How many visible pages of each type carry each tag, as
+    ``{tag_id: {type_key: n}}`` for the tags some visible page carries (one
+    query; ``tags`` and ``among`` as for ``public_tags``)."""
     counts: dict[int, dict] = {}
-    for tag_id, key, n in grouped[0].union(*grouped[1:], all=True):
+    for tag_id, _name, _slug, key, n in _grouped_uses(tags=tags, among=among):
         counts.setdefault(tag_id, {})[key] = n
     return counts
+
+
+def public_tags(*, tags=None, among: dict | None = None) -> list["ArchiveTag"]:
+    """The tags on visible pages, by name, with ``<key>_count`` per type and
+    ``total``: one grouped query whatever the number of tags or pages.
+
+    Narrowed to the tag ids ``tags``, and to the pages ``among[key]`` of a
+    type. The tags carry their name and slug only (not their description).
+    """
+    found: dict[int, ArchiveTag] = {}
+    counts: dict[int, dict] = {}
+    for tag_id, name, slug, key, n in _grouped_uses(tags=tags, among=among):
+        found.setdefault(tag_id, ArchiveTag(pk=tag_id, name=name, slug=slug))
+        counts.setdefault(tag_id, {})[key] = n
+    ordered = sorted(found.values(), key=lambda t: t.name.lower())
+    return with_use_counts(ordered, counts)
+
+
+def most_used(tags: list["ArchiveTag"], *, limit: int) -> list["ArchiveTag"]:
+    """The ``limit`` of ``tags`` (counted) with the highest ``total``, ties by
+    name; by name."""
+    top = sorted(tags, key=lambda t: (-t.total, t.name.lower()))[:limit]
+    return sorted(top, key=lambda t: t.name.lower())
 
 
 def with_use_counts(tags: list["ArchiveTag"], counts: dict[int, dict]) -> list:
@@ -325,6 +343,28 @@ class PreciseDateMixin(models.Model):
         return iso_precise_date(self.date, self.date_precision)
 
 
+def _specific_children(children, models_: list) -> list[Page]:
+    """``children`` (pages) as their own types, those of ``models_`` (each a
+    direct child table of Page's), in one query: each type's table joined to
+    the page row, no content type looked up."""
+    names = [m._meta.model_name for m in models_ if m._meta.get_parent_list() == [Page]]
+    found = []
+    for row in children.select_related(*names):
+        specific = next((getattr(row, n) for n in names if getattr(row, n, None)), None)
+        if specific is not None:
+            found.append(specific)
+    return found
+
+
+def _specific_child(parent: Page, models_: list, *, slug: str) -> Page | None:
+    """``parent``'s child with ``slug`` as its own type, if it is one of
+    ``models_`` (each a direct child table of Page's), in one query."""
+    if len(models_) == 1:
+        return models_[0].objects.child_of(parent).filter(slug=slug).first()
+    children = Page.objects.child_of(parent).filter(slug=slug)
+    return next(iter(_specific_children(children, models_)), None)
+
+
 class ArchivePage(Page):
     """Fields and behaviour every archive page shares."""
 
@@ -367,14 +407,15 @@ class ArchivePage(Page):
         return self.get_full_url(request) or ""
 
     def route(self, request, path_components):
-        # An index holds one page type: ask for it by slug in one query, where
-        # Wagtail's own routing reads the child's page row and then its type.
-        (child_model, *others) = self.clean_subpage_models() or [None]
-        if not path_components or child_model is None or others:
+        # Ask for the child by slug as its own type in one query, where
+        # Wagtail's own routing reads the child's page row and then its type:
+        # an index holds one type; the home page's children (the indexes) are
+        # each a table joined to the page row.
+        child_models = self.clean_subpage_models()
+        if not path_components or not child_models:
             return super().route(request, path_components)
-        try:
-            child = child_model.objects.child_of(self).get(slug=path_components[0])
-        except child_model.DoesNotExist:
+        child = _specific_child(self, child_models, slug=path_components[0])
+        if child is None:
             return super().route(request, path_components)
         child._cached_parent_obj = self
         return child.route(request, path_components[1:])
@@ -520,11 +561,9 @@ class HomePage(ArchivePage):
 
     def get_page_context(self, request) -> dict:
         # Each section offers its own teaser: the home page names no type.
-        sections = list(
-            self.get_children()
-            .filter(visible_q())
-            .order_by("path")
-            .specific(defer=True)
+        sections = _specific_children(
+            self.get_children().filter(visible_q()).order_by("path"),
+            self.clean_subpage_models(),
         )
         teasers = [
             HomeTeaser(section, content)

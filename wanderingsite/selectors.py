@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from wagtail.models import Page
 
 from .listing import CountedPaginator
-from .models import ArchiveTag, public_use_counts, with_use_counts
+from .models import ArchiveTag, most_used, public_tags, public_use_counts
 from .page_types import ArchiveType, archive_types
 from .visibility import visible_q
 
@@ -96,21 +96,15 @@ def tag_counts() -> list[ArchiveTag]:
 
 def _related_tags(tag: ArchiveTag, *, limit: int) -> list[ArchiveTag]:
     """Tags that share the most visible pages with ``tag``: one grouped query
-    over the rows of the pages ``tag`` is on, and one for the tags."""
+    over the tag rows of the pages ``tag`` is on."""
     shared = {
         t.key: t.tag_through.objects.filter(tag=tag).values("content_object_id")
         for t in archive_types
     }
-    counts = public_use_counts(among=shared)
-    counts.pop(tag.pk, None)
-    totals = {pk: sum(uses.values()) for pk, uses in counts.items()}
-    cut = sorted(totals.values(), reverse=True)[limit - 1 : limit] or [0]
-    candidates = [pk for pk, n in totals.items() if n >= cut[0]]
-    tags = sorted(
-        ArchiveTag.objects.filter(pk__in=candidates),
-        key=lambda t: (-totals[t.pk], t.name),
+    others = [t for t in public_tags(among=shared) if t.pk != tag.pk]
+    return sorted(
+        most_used(others, limit=limit), key=lambda t: (-t.total, t.name.lower())
     )
-    return with_use_counts(tags[:limit], counts)
 
 
 def _tagged(archive_type: ArchiveType, tag: ArchiveTag) -> QuerySet[Page]:

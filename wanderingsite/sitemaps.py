@@ -4,8 +4,11 @@ their last change."""
 
 from functools import cached_property
 
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from wagtail.contrib.sitemaps import Sitemap
 
 from .listing import CountedPaginator
@@ -111,6 +114,50 @@ class TagSitemap(ArchiveSitemap):
             }
             for tag in self.paginator.page(page).object_list
         ]
+
+
+def index_entries(request) -> list[SitemapIndexItem]:
+    """Every page of every section, for the index: one grouped query over the
+    site's visible pages by type and one over the tags' uses, whatever the
+    number of types, sections or pages."""
+    root = site_root_url(request)
+    sections = sitemaps(request)
+    site_pages = sections["pages"].get_wagtail_site().root_page
+    rows = (
+        site_pages.get_descendants(inclusive=True)
+        .filter(visible_q())
+        .order_by()
+        .values("content_type_id")
+        .annotate(
+            count=Count("pk"),
+            latest=Max(Coalesce("last_published_at", "latest_revision_created_at")),
+        )
+    )
+    by_type = ContentType.objects.get_for_models(*archive_types.models)
+    type_of = {ct.pk: model for model, ct in by_type.items()}
+    summaries: dict[str, dict] = {
+        name: {"count": 0, "latest": None} for name in sections
+    }
+    for row in rows:
+        model = type_of.get(row["content_type_id"])
+        t = archive_types.for_model(model) if model else None
+        summary = summaries[t.plural_key if t else "pages"]
+        summary["count"] += row["count"]
+        if row["latest"] and (
+            summary["latest"] is None or row["latest"] > summary["latest"]
+        ):
+            summary["latest"] = row["latest"]
+    summaries["tags"]["count"] = sections["tags"].paginator.count
+    entries = []
+    for name, summary in summaries.items():
+        url = f"{root}{reverse('sitemap_section', kwargs={'section': name})}"
+        pages = max(1, -(-summary["count"] // sections[name].limit))
+        entries.append(SitemapIndexItem(url, summary["latest"]))
+        entries += [
+            SitemapIndexItem(f"{url}?p={n}", summary["latest"])
+            for n in range(2, pages + 1)
+        ]
+    return entries
 
 
 def sitemaps(request) -> dict[str, Sitemap]:

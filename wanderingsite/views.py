@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from .page_types import archive_types
 from .search import search_archive
 from .selectors import tag_counts, tag_detail
-from .sitemaps import sitemaps
+from .sitemaps import index_entries, sitemaps
 from .sites import site_root_url
 
 TAGS_PER_PAGE = 100
@@ -109,8 +109,11 @@ def tag_page(request, slug: str):
 
 def sitemap_index(request):
     """/sitemap.xml: the sections, each page of each."""
-    return sitemap_views.index(
-        request, sitemaps(request), sitemap_url_name="sitemap_section"
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": index_entries(request)},
+        content_type="application/xml",
     )
 
 
