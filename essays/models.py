@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_unicode_re
 from django.db import models
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -30,7 +31,14 @@ from films.models import FilmPage, PolicyEventPage
 from wanderingsite import serializers
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
-from wanderingsite.listing import Choice, Listing, build_listing, tag_choices, with_tags
+from wanderingsite.listing import (
+    LISTING_CHOICES,
+    Choice,
+    Listing,
+    build_listing,
+    tag_choices,
+    with_tags,
+)
 from wanderingsite.models import (
     ArchiveIndexPage,
     ArchivePage,
@@ -420,6 +428,11 @@ class EssayPage(ArchivePage):
 
     class Meta:
         verbose_name = _("essay")
+        indexes = [
+            models.Index(
+                F("published_date").desc(nulls_last=True), name="essay_published"
+            )
+        ]
 
     def get_page_context(self, request) -> dict:
         return {"essay": self.get_detail()}
@@ -472,6 +485,20 @@ class EssayPage(ArchivePage):
         return prose, [self.publication, self.publication_note]
 
 
+def _most_published(essays: QuerySet, *, keep: str | None) -> list[Person]:
+    """The ``LISTING_CHOICES`` people with the most of ``essays``, and the
+    one whose slug is ``keep`` if any of them is theirs, by name, each with
+    ``n``."""
+    writers = Person.objects.filter(
+        essays_written__page__in=essays.values("pk")
+    ).annotate(n=Count("essays_written"))
+    most = Q(pk__in=writers.order_by("-n", "name").values("pk")[:LISTING_CHOICES])
+    wanted = (keep or "").strip().lower()
+    if slug_unicode_re.fullmatch(wanted):
+        most |= Q(slug=wanted)
+    return list(writers.filter(most).order_by("name"))
+
+
 class EssayIndexPage(ArchiveIndexPage):
     subpage_types = ["essays.EssayPage"]
 
@@ -481,11 +508,7 @@ class EssayIndexPage(ArchiveIndexPage):
     def get_listing(self, params) -> Listing:
         """One page of essays, filtered by ``?tag=`` and ``?author=``."""
         visible = EssayPage.objects.filter(visible_q())
-        authors = (
-            Person.objects.filter(essays_written__page__in=visible.values("pk"))
-            .annotate(n=Count("essays_written"))
-            .order_by("name")
-        )
+        authors = _most_published(visible, keep=params.get("author"))
 
         def select(tag: str | None = None, author: str | None = None):
             essays = visible.filter(tagged_items__tag__slug=tag) if tag else visible
@@ -496,7 +519,9 @@ class EssayIndexPage(ArchiveIndexPage):
         return build_listing(
             params,
             choices={
-                "tag": tag_choices(visible),
+                "tag": tag_choices(
+                    visible, limit=LISTING_CHOICES, keep=params.get("tag")
+                ),
                 "author": [Choice(p.slug, p.name, p.n) for p in authors],
             },
             select=select,

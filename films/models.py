@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
+from django.core.paginator import Page as DjangoPage
 from django.db import models
-from django.db.models import F
+from django.db.models import Case, Count, F, Value, When
+from django.db.models.functions import ExtractYear, Lower
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -33,7 +36,9 @@ from wanderingsite import serializers
 from wanderingsite.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 from wanderingsite.dates import DatePrecision
 from wanderingsite.listing import (
+    LISTING_CHOICES,
     Choice,
+    CountedPaginator,
     Listing,
     build_listing,
     pick_filters,
@@ -53,6 +58,7 @@ from wanderingsite.quotes import block_text, html_to_text
 from wanderingsite.visibility import visible_q
 
 FILMS_PER_PAGE = 12
+TIMELINE_PAGE_LENGTH = 50
 RELEASE_KIND = "release"
 RELEASE_LABEL = _("Film release")
 _PRECISION_RANK = {DatePrecision.YEAR: 0, DatePrecision.MONTH: 1, DatePrecision.DAY: 2}
@@ -295,6 +301,9 @@ class FilmPage(PreciseDateMixin, ArchivePage):
 
     class Meta:
         verbose_name = _("film")
+        # Listings and the home page read films newest or oldest first, a few
+        # at a time: the index walks to them without sorting every film.
+        indexes = [models.Index(F("date").desc(nulls_last=True), name="film_date")]
 
     def get_page_context(self, request) -> dict:
         return {"film": self.get_detail()}
@@ -373,7 +382,12 @@ class FilmIndexPage(ArchiveIndexPage):
 
         return build_listing(
             params,
-            choices={"tag": tag_choices(visible), "year": years},
+            choices={
+                "tag": tag_choices(
+                    visible, limit=LISTING_CHOICES, keep=params.get("tag")
+                ),
+                "year": years,
+            },
             select=select,
             per_page=FILMS_PER_PAGE,
         )
@@ -457,6 +471,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
 
     class Meta:
         verbose_name = _("policy event")
+        indexes = [models.Index("date", name="policy_event_date")]
 
     def get_page_context(self, request) -> dict:
         return {"event": self.get_detail()}
@@ -518,14 +533,26 @@ class TimelineEntry:
         )
 
 
+@dataclass(frozen=True)
+class TimelineYear:
+    year: int
+    count: int
+    query: str
+    """The query string of the year's own listing (filters kept)."""
+
+
 @dataclass
 class Timeline:
-    years: list[tuple[int, list[TimelineEntry]]]
+    """One page of the timeline: at most ``TIMELINE_PAGE_LENGTH`` entries,
+    under their years, and every year with how many entries it holds."""
+
+    page: DjangoPage
+    """A page of ``TimelineEntry``s, oldest first."""
+    year_counts: dict[int, int]
     choices: dict[str, list[Choice]]
     active: dict[str, Choice]
     filter_requested: bool
-    # One page, whatever it is filtered by: the canonical URL keeps no query.
-    canonical_query = ""
+    year: int | None = None
 
     @property
     def is_filtered(self) -> bool:
@@ -533,7 +560,66 @@ class Timeline:
 
     @property
     def count(self) -> int:
-        return sum(len(entries) for _year, entries in self.years)
+        return self.page.paginator.count
+
+    @property
+    def years(self) -> list[tuple[int, list[TimelineEntry]]]:
+        return _by_year(self.page.object_list)
+
+    @property
+    def not_a_year(self) -> bool:
+        """True when ``?year=`` named no year: the page says so."""
+        return self.year == NOT_A_YEAR
+
+    @property
+    def years_index(self) -> list[TimelineYear]:
+        """Every year with entries, oldest first, as links to it."""
+        return [
+            TimelineYear(year, n, self.year_query(year))
+            for year, n in self.year_counts.items()
+        ]
+
+    def _query(self, **extra) -> str:
+        params = {name: choice.value for name, choice in self.active.items()}
+        if self.year is not None:
+            params["year"] = self.year
+        params.update({k: v for k, v in extra.items() if v is not None})
+        return f"?{urlencode(params)}" if params else ""
+
+    def year_query(self, year: int) -> str:
+        params = {name: choice.value for name, choice in self.active.items()}
+        return f"?{urlencode({**params, 'year': year})}"
+
+    @property
+    def previous_query(self) -> str | None:
+        if not self.page.has_previous():
+            return None
+        number = self.page.previous_page_number()
+        return self._query(page=number if number > 1 else None) or "?"
+
+    @property
+    def next_query(self) -> str | None:
+        if not self.page.has_next():
+            return None
+        return self._query(page=self.page.next_page_number())
+
+    @property
+    def all_years_query(self) -> str:
+        """The whole timeline under the same filters."""
+        params = {name: choice.value for name, choice in self.active.items()}
+        return f"?{urlencode(params)}" if params else ""
+
+    @property
+    def canonical_query(self) -> str:
+        """A year and a page number are pages of their own; filters are not."""
+        if self.filter_requested:
+            return ""
+        params = {}
+        if self.year is not None:
+            params["year"] = self.year
+        if self.page.number > 1:
+            params["page"] = self.page.number
+        return f"?{urlencode(params)}" if params else ""
 
 
 def _dated(model) -> models.QuerySet:
@@ -549,6 +635,29 @@ def _by_year(
     return list(years.items())
 
 
+def _precision_rank() -> Case:
+    return Case(
+        *(When(date_precision=p, then=Value(r)) for p, r in _PRECISION_RANK.items()),
+        default=Value(2),
+        output_field=models.IntegerField(),
+    )
+
+
+NOT_A_YEAR = 0
+"""What ``_timeline_year`` gives for a ``?year=`` that names no year."""
+
+
+def _timeline_year(raw: str | None) -> int | None:
+    """The year ``?year=`` names (None without one, ``NOT_A_YEAR`` for what is
+    no year from 1 to 9999)."""
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 9999:
+        return NOT_A_YEAR
+    return int(raw)
+
+
 class TimelinePage(ArchiveIndexPage):
     subpage_types = ["films.PolicyEventPage"]
 
@@ -557,7 +666,12 @@ class TimelinePage(ArchiveIndexPage):
 
     def get_listing(self, params) -> Timeline:
         """Dated releases and events, oldest first by year, filtered by
-        ``?kind=`` and ``?tag=``."""
+        ``?kind=`` and ``?tag=``, a page at a time, or one year's (``?year=``).
+
+        A ``?year=`` that is no year (not a number from 1 to 9999), or a year
+        without entries, shows no entries and says so, never the whole
+        timeline in its place.
+        """
         kinds = [
             Choice(RELEASE_KIND, str(RELEASE_LABEL)),
             *(
@@ -567,34 +681,96 @@ class TimelinePage(ArchiveIndexPage):
         ]
         choices = {
             "kind": kinds,
-            "tag": tag_choices(_dated(FilmPage), _dated(PolicyEventPage)),
+            "tag": tag_choices(
+                _dated(FilmPage),
+                _dated(PolicyEventPage),
+                limit=LISTING_CHOICES,
+                keep=params.get("tag"),
+            ),
         }
         active = pick_filters(params, choices)
-        entries = self.entries(
-            **{name: choice.value for name, choice in active.items()}
+        filters = {name: choice.value for name, choice in active.items()}
+        year = _timeline_year(params.get("year"))
+        counts = self.year_counts(**filters)
+        count = counts.get(year, 0) if year is not None else sum(counts.values())
+        entries = (
+            [] if year == NOT_A_YEAR else _LazyEntries(self, {**filters, "year": year})
         )
+        paginator = CountedPaginator(entries, TIMELINE_PAGE_LENGTH, count=count)
         return Timeline(
-            years=_by_year(entries),
+            page=paginator.get_page(params.get("page")),
+            year_counts=counts,
             choices=choices,
             active=active,
-            filter_requested=any(params.get(name) for name in choices),
+            # A year without entries is a message, not a page of its own.
+            filter_requested=any(params.get(name) for name in choices)
+            or (year is not None and not count),
+            year=year,
         )
 
     @staticmethod
-    def entries(
-        *, kind: str | None = None, tag: str | None = None
-    ) -> list[TimelineEntry]:
-        """Dated visible film releases and policy events together, oldest first."""
-        pages: list[FilmPage | PolicyEventPage] = []
+    def _pages(
+        *, kind: str | None = None, tag: str | None = None, year: int | None = None
+    ) -> list[models.QuerySet]:
+        """The dated visible films and events the filters keep, one queryset each."""
+        pages = []
         if kind in (None, RELEASE_KIND):
-            films = _dated(FilmPage)
-            pages += films.filter(tagged_items__tag__slug=tag) if tag else films
+            pages.append(_dated(FilmPage))
         if kind != RELEASE_KIND:
             events = _dated(PolicyEventPage)
-            if kind:
-                events = events.filter(kind=kind)
-            pages += events.filter(tagged_items__tag__slug=tag) if tag else events
-        return sorted(map(TimelineEntry.of, pages), key=lambda e: e.sort_key)
+            pages.append(events.filter(kind=kind) if kind else events)
+        if tag:
+            pages = [p.filter(tagged_items__tag__slug=tag) for p in pages]
+        if year is not None:
+            pages = [p.filter(date__year=year) for p in pages]
+        return pages
+
+    def year_counts(self, **filters) -> dict[int, int]:
+        """How many entries each year holds, oldest first: one grouped query."""
+        grouped = [
+            p.order_by()
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .values_list("year", "n")
+            for p in self._pages(**filters)
+        ]
+        counts: dict[int, int] = {}
+        for year, n in grouped[0].union(*grouped[1:], all=True):
+            counts[year] = counts.get(year, 0) + n
+        return dict(sorted(counts.items()))
+
+    def entries(self, *, start: int, stop: int, **filters) -> list[TimelineEntry]:
+        """Entries ``start`` to ``stop`` of the timeline, oldest first: the
+        order and the slice in the database, then the pages of each type."""
+        pages = self._pages(**filters)
+        keys = [
+            p.order_by()
+            .annotate(
+                rank=_precision_rank(),
+                sort_title=Lower("title"),
+                source=Value(n, output_field=models.IntegerField()),
+            )
+            .values_list("pk", "date", "rank", "sort_title", "source")
+            for n, p in enumerate(pages)
+        ]
+        union = keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
+        rows = list(union.order_by("date", "rank", "sort_title", "pk")[start:stop])
+        found = {}
+        for n, queryset in enumerate(pages):
+            ids = [row[0] for row in rows if row[-1] == n]
+            if ids:
+                found.update(
+                    {
+                        (n, page.pk): page
+                        for page in queryset.model.objects.filter(pk__in=ids)
+                    }
+                )
+        return [
+            TimelineEntry.of(found[row[-1], row[0]])
+            for row in rows
+            if (row[-1], row[0]) in found
+        ]
 
     def get_home_teaser(self, *, home, limit: int = 5) -> list[TimelineEntry]:
         """The latest ``limit`` entries, oldest first."""
@@ -603,6 +779,20 @@ class TimelinePage(ArchiveIndexPage):
         events = _dated(PolicyEventPage).order_by(latest)[:limit]
         entries = map(TimelineEntry.of, [*films, *events])
         return sorted(entries, key=lambda entry: entry.sort_key)[-limit:]
+
+
+class _LazyEntries:
+    """The timeline's entries as a paginator slices them: only the page asked
+    for is read."""
+
+    def __init__(self, timeline: TimelinePage, filters: dict):
+        self.timeline = timeline
+        self.filters = filters
+
+    def __getitem__(self, window: slice) -> list[TimelineEntry]:
+        return self.timeline.entries(
+            start=window.start, stop=window.stop, **self.filters
+        )
 
 
 archive_types.register(

@@ -25,11 +25,11 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
-from .models import ArchiveTag
+from .models import ArchiveTag, public_use_counts, with_use_counts
 from .page_types import archive_types
 from .search import clean_query, query_terms
-from .selectors import tag_counts
 from .serializers import RelatedRowsField
+from .visibility import visible_q
 
 MAX_OFFSET = 2**31 - 1
 MAX_TAGS = 10
@@ -232,12 +232,18 @@ class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
 
     def get_base_queryset(self):
         # Private means private to everyone here, signed in or not, as on the
-        # site's listings, search and feeds. (public() rather than visible_q():
-        # the search backend behind ?search= accepts only indexed filters.)
-        # Built once per request: each build reads the view restrictions.
+        # site's listings, search and feeds. The search backend behind ?search=
+        # accepts only indexed filters, so there public(), which reads the view
+        # restrictions in a query of its own; elsewhere visible_q(), a subquery.
+        # Built once per request.
         if not hasattr(self, "_base_queryset"):
             try:
-                self._base_queryset = super().get_base_queryset().public()
+                pages = super().get_base_queryset()
+                self._base_queryset = (
+                    pages.public()
+                    if "search" in self.request.GET
+                    else pages.filter(visible_q())
+                )
             except (ValueError, ValidationError) as e:
                 # ?site=host:port with a port that is not a number
                 raise BadRequestError("site must be a host name or host:port") from e
@@ -315,7 +321,19 @@ class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
         ]
 
     def get_queryset(self):
-        return tag_counts()
+        # The counts of every visible tag in one grouped query; the listing's
+        # page of tags (or the one asked for) then carries them.
+        self._use_counts = public_use_counts()
+        return ArchiveTag.objects.filter(pk__in=list(self._use_counts)).order_by("name")
+
+    def paginate_queryset(self, queryset):
+        return with_use_counts(
+            list(super().paginate_queryset(queryset)), self._use_counts
+        )
+
+    def get_object(self):
+        tag = super().get_object()
+        return with_use_counts([tag], self._use_counts)[0]
 
 
 api_router = WagtailAPIRouter("wagtailapi")

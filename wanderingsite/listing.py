@@ -14,8 +14,23 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, QuerySet
 
-from .models import ArchiveTag
 from .page_types import archive_types
+
+LISTING_CHOICES = 40
+"""How many values a listing's filter offers (tags, authors): the most used,
+and the one asked for."""
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that it asks the database only for a page."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
 
 
 @dataclass(frozen=True)
@@ -27,21 +42,35 @@ class Choice:
     count: int = 0
 
 
-def tag_choices(*pages: QuerySet) -> list[Choice]:
+def tag_choices(
+    *pages: QuerySet, limit: int | None = None, keep: str | None = None
+) -> list[Choice]:
     """The tags on ``pages`` (a queryset of one archive type each), by name, with
-    how many of those pages carry each: one query per queryset."""
-    counts: Counter[int] = Counter()
-    tags: dict[int, ArchiveTag] = {}
+    how many of those pages carry each, in one grouped query. With ``limit``,
+    only the ``limit`` most used, and the tag whose slug is ``keep`` (the one
+    asked for) if it is among them at all."""
+    grouped = []
     for queryset in pages:
-        uses = archive_types.for_model(queryset.model).tag_uses
-        carried = ArchiveTag.objects.filter(
-            **{f"{uses}__content_object__in": queryset.values("pk")}
-        ).annotate(n=Count(uses))
-        for tag in carried:
-            counts[tag.pk] += tag.n
-            tags[tag.pk] = tag
-    ordered = sorted(tags.values(), key=lambda t: t.name.lower())
-    return [Choice(t.slug, t.name, counts[t.pk]) for t in ordered]
+        through = archive_types.for_model(queryset.model).tag_through
+        grouped.append(
+            through.objects.filter(content_object_id__in=queryset.values("pk"))
+            .order_by()
+            .values("tag_id", "tag__slug", "tag__name")
+            .annotate(n=Count("pk"))
+            .values_list("tag_id", "tag__slug", "tag__name", "n")
+        )
+    counts: Counter[int] = Counter()
+    names: dict[int, tuple[str, str]] = {}
+    for tag_id, slug, name, n in grouped[0].union(*grouped[1:], all=True):
+        counts[tag_id] += n
+        names[tag_id] = (slug, name)
+    kept = set(counts)
+    if limit is not None and len(counts) > limit:
+        kept = {pk for pk, _n in counts.most_common(limit)}
+        wanted = (keep or "").strip().lower()
+        kept |= {pk for pk, (slug, _name) in names.items() if slug == wanted}
+    ordered = sorted(kept, key=lambda pk: names[pk][1].lower())
+    return [Choice(names[pk][0], names[pk][1], counts[pk]) for pk in ordered]
 
 
 def with_tags(pages: QuerySet) -> QuerySet:

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
@@ -87,14 +97,83 @@ class ArchiveTagQuerySet(models.QuerySet):
         total = reduce(operator.add, (F(name) for name in counts))
         return self.annotate(**counts).annotate(total=total)
 
-    def counted(self) -> "ArchiveTagQuerySet":
-        """Tags on at least one visible page, with their counts per type."""
-        return self.with_counts().filter(total__gt=0)
+    def counted(self) -> list["ArchiveTag"]:
+        """Tags on at least one visible page, by name, with their counts per
+        type: one grouped query (``public_tags``)."""
+        return public_tags()
 
     def cloud(self, *, limit: int) -> list["ArchiveTag"]:
-        """The ``limit`` most used tags, by name, with their counts."""
-        top = self.counted().order_by("-total", "name")[:limit]
-        return sorted(top, key=lambda t: t.name.lower())
+        """The ``limit`` most used tags, by name, with their counts: one
+        grouped query whatever the number of tags."""
+        return most_used(public_tags(), limit=limit)
+
+
+def _grouped_uses(*, tags=None, among: dict | None = None):
+    """(tag id, name, slug, type key, count) of each tag on visible pages, per
+    type: one query, grouped in the database, whatever the number of tags or
+    pages. Each type's tag rows are joined to the visible pages once (a hash
+    join), never counted tag by tag. ``tags`` (ids or a queryset of them)
+    narrows it to those tags, ``among[key]`` (page ids or a queryset) to those
+    pages."""
+    among = among or {}
+    visible = Page.objects.filter(visible_q()).values("pk")
+    grouped = []
+    for t in archive_types:
+        uses = t.tag_through.objects.filter(content_object_id__in=visible)
+        if tags is not None:
+            uses = uses.filter(tag_id__in=tags)
+        if t.key in among:
+            uses = uses.filter(content_object_id__in=among[t.key])
+        grouped.append(
+            uses.order_by()
+            .values("tag_id", "tag__name", "tag__slug")
+            .annotate(key=Value(t.key, output_field=CharField()), n=Count("pk"))
+            .values_list("tag_id", "tag__name", "tag__slug", "key", "n")
+        )
+    return grouped[0].union(*grouped[1:], all=True)
+
+
+def public_use_counts(*, tags=None, among: dict | None = None) -> dict[int, dict]:
+    """How many visible pages of each type carry each tag, as
+    ``{tag_id: {type_key: n}}`` for the tags some visible page carries (one
+    query; ``tags`` and ``among`` as for ``public_tags``)."""
+    counts: dict[int, dict] = {}
+    for tag_id, _name, _slug, key, n in _grouped_uses(tags=tags, among=among):
+        counts.setdefault(tag_id, {})[key] = n
+    return counts
+
+
+def public_tags(*, tags=None, among: dict | None = None) -> list["ArchiveTag"]:
+    """The tags on visible pages, by name, with ``<key>_count`` per type and
+    ``total``: one grouped query whatever the number of tags or pages.
+
+    Narrowed to the tag ids ``tags``, and to the pages ``among[key]`` of a
+    type. The tags carry their name and slug only (not their description).
+    """
+    found: dict[int, ArchiveTag] = {}
+    counts: dict[int, dict] = {}
+    for tag_id, name, slug, key, n in _grouped_uses(tags=tags, among=among):
+        found.setdefault(tag_id, ArchiveTag(pk=tag_id, name=name, slug=slug))
+        counts.setdefault(tag_id, {})[key] = n
+    ordered = sorted(found.values(), key=lambda t: t.name.lower())
+    return with_use_counts(ordered, counts)
+
+
+def most_used(tags: list["ArchiveTag"], *, limit: int) -> list["ArchiveTag"]:
+    """The ``limit`` of ``tags`` (counted) with the highest ``total``, ties by
+    name; by name."""
+    top = sorted(tags, key=lambda t: (-t.total, t.name.lower()))[:limit]
+    return sorted(top, key=lambda t: t.name.lower())
+
+
+def with_use_counts(tags: list["ArchiveTag"], counts: dict[int, dict]) -> list:
+    """``tags``, each given ``<key>_count`` per type and ``total`` from ``counts``."""
+    for tag in tags:
+        mine = counts.get(tag.pk, {})
+        for t in archive_types:
+            setattr(tag, t.count_name, mine.get(t.key, 0))
+        tag.total = sum(mine.values())
+    return tags
 
 
 def tags_panel() -> FieldPanel:
@@ -263,6 +342,19 @@ class PreciseDateMixin(models.Model):
     @property
     def date_iso(self) -> str:
         return iso_precise_date(self.date, self.date_precision)
+
+
+def _specific_children(children, models_: list) -> list[Page]:
+    """``children`` (pages) as their own types, those of ``models_`` (each a
+    direct child table of Page's), in one query: each type's table joined to
+    the page row, no content type looked up."""
+    names = [m._meta.model_name for m in models_ if m._meta.get_parent_list() == [Page]]
+    found = []
+    for row in children.select_related(*names):
+        specific = next((getattr(row, n) for n in names if getattr(row, n, None)), None)
+        if specific is not None:
+            found.append(specific)
+    return found
 
 
 class ArchivePage(Page):
@@ -453,11 +545,9 @@ class HomePage(ArchivePage):
 
     def get_page_context(self, request) -> dict:
         # Each section offers its own teaser: the home page names no type.
-        sections = list(
-            self.get_children()
-            .filter(visible_q())
-            .order_by("path")
-            .specific(defer=True)
+        sections = _specific_children(
+            self.get_children().filter(visible_q()).order_by("path"),
+            self.clean_subpage_models(),
         )
         teasers = [
             HomeTeaser(section, content)

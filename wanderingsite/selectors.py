@@ -8,24 +8,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page as PaginatorPage
 from django.db.models import QuerySet
 from wagtail.models import Page
 
-from .models import ArchiveTag
+from .listing import CountedPaginator
+from .models import ArchiveTag, most_used, public_tags, public_use_counts
 from .page_types import ArchiveType, archive_types
 from .visibility import visible_q
+
+TAG_SECTION_LENGTH = 20
+"""How many pages of each type a tag page shows before "see all"."""
+TAG_TYPE_PAGE_LENGTH = 50
+"""How many pages of one type a tag page's "see all" shows at a time."""
 
 
 @dataclass(frozen=True)
 class TagSection:
-    """The visible pages of one type that carry a tag."""
+    """The visible pages of one type that carry a tag: the first few, or one
+    page of them all, and how many there are."""
 
     type: ArchiveType
     pages: list[Page]
+    count: int
+    page: PaginatorPage | None = None
+    """The page of the section when it is the one asked for (``?type=``)."""
 
     @property
     def count_text(self) -> str:
-        return self.type.count_text(len(self.pages))
+        return self.type.count_text(self.count)
+
+    @property
+    def has_more(self) -> bool:
+        return self.page is None and self.count > len(self.pages)
+
+    @property
+    def query(self) -> str:
+        """The query string that shows every page of the section."""
+        return f"?type={self.type.key}"
 
 
 @dataclass
@@ -33,10 +53,17 @@ class TagDetail:
     tag: ArchiveTag
     sections: list[TagSection] = field(default_factory=list)
     related: list[ArchiveTag] = field(default_factory=list)
+    chosen: TagSection | None = None
+    """The one section shown in full, a page at a time (``?type=``)."""
+    type_requested: bool = False
 
     @property
     def total(self) -> int:
-        return sum(len(section.pages) for section in self.sections)
+        return sum(section.count for section in self.sections)
+
+    @property
+    def shown(self) -> list[TagSection]:
+        return [self.chosen] if self.chosen else self.sections
 
 
 def specific_pages(pages: QuerySet[Page]) -> list[Page]:
@@ -62,42 +89,58 @@ def visible_tag(*, slug: str) -> ArchiveTag | None:
     return visible_tags().with_slug(slug)
 
 
-def tag_counts() -> QuerySet[ArchiveTag]:
+def tag_counts() -> list[ArchiveTag]:
     """Tags on at least one visible page, by name, with counts per page type."""
-    return ArchiveTag.objects.counted().order_by("name")
+    return ArchiveTag.objects.counted()
 
 
 def _related_tags(tag: ArchiveTag, *, limit: int) -> list[ArchiveTag]:
-    """Tags that share the most visible pages with ``tag``."""
+    """Tags that share the most visible pages with ``tag``: one grouped query
+    over the tag rows of the pages ``tag`` is on."""
     shared = {
-        t.key: t.tag_through.objects.filter(
-            visible_q("content_object__"), tag=tag
-        ).values("content_object_id")
+        t.key: t.tag_through.objects.filter(tag=tag).values("content_object_id")
         for t in archive_types
     }
-    return list(
-        ArchiveTag.objects.exclude(pk=tag.pk)
-        .with_counts(among=shared)
-        .filter(total__gt=0)
-        .order_by("-total", "name")[:limit]
+    others = [t for t in public_tags(among=shared) if t.pk != tag.pk]
+    return sorted(
+        most_used(others, limit=limit), key=lambda t: (-t.total, t.name.lower())
     )
 
 
-def tag_detail(*, slug: str) -> TagDetail | None:
-    """A tag and the visible pages of every type that carry it; None for a tag
-    no visible page carries."""
+def _tagged(archive_type: ArchiveType, tag: ArchiveTag) -> QuerySet[Page]:
+    return archive_type.model.objects.filter(visible_q(), tagged_items__tag=tag)
+
+
+def tag_detail(
+    *, slug: str, type: str | None = None, page: str | None = None
+) -> TagDetail | None:
+    """A tag and the visible pages of every type that carry it, a few of each
+    with their counts, or one page of one type (``type``, a registry key);
+    None for a tag no visible page carries."""
     tag = visible_tag(slug=slug)
     if tag is None:
         return None
-    sections = [
-        TagSection(
-            t,
-            list(
-                t.model.objects.filter(visible_q(), tagged_items__tag=tag).order_by(
-                    *t.ordering
-                )
-            ),
-        )
-        for t in archive_types
-    ]
-    return TagDetail(tag=tag, sections=sections, related=_related_tags(tag, limit=8))
+    counts = public_use_counts(tags=[tag.pk]).get(tag.pk, {})
+    chosen_type = archive_types.get(type)
+    sections = []
+    chosen = None
+    for t in archive_types:
+        count = counts.get(t.key, 0)
+        pages = _tagged(t, tag).order_by(*t.ordering)
+        if t is chosen_type:
+            paginator = CountedPaginator(pages, TAG_TYPE_PAGE_LENGTH, count=count)
+            shown = paginator.get_page(page)
+            chosen = TagSection(t, list(shown.object_list), count, shown)
+            sections.append(chosen)
+        else:
+            first = (
+                list(pages[:TAG_SECTION_LENGTH]) if count and not chosen_type else []
+            )
+            sections.append(TagSection(t, first, count))
+    return TagDetail(
+        tag=tag,
+        sections=sections,
+        related=_related_tags(tag, limit=8),
+        chosen=chosen,
+        type_requested=type is not None,
+    )

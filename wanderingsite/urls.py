@@ -4,13 +4,11 @@ from django.views.generic import TemplateView
 from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wanderingsite import health, views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, TagFeed
-from wanderingsite.sitemaps import ArchiveSitemap
 
 urlpatterns = [
     path("tags/", views.tag_index, name="tag_index"),
@@ -18,9 +16,8 @@ urlpatterns = [
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
     path("search/", views.search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),
-    path(
-        "sitemap.xml", sitemap, {"sitemaps": {"pages": ArchiveSitemap}}, name="sitemap"
-    ),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

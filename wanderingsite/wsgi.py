@@ -13,3 +13,8 @@ os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "15s")
 
 application = get_wsgi_application()
 require_collected_static()
+
+# Models can be imported once the application has loaded Django's apps.
+from wanderingsite.warm import warm_process  # noqa: E402
+
+warm_process()

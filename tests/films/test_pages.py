@@ -261,6 +261,64 @@ def test_timeline_survives_odd_query_strings(sample_archive, client, query):
     assert "<script>" not in main(response)
 
 
+def test_timeline_lists_every_year_with_its_count(sample_archive, client):
+    """A navigation lists each year once, oldest first, with its entries'
+    count, each a link to that year's own listing."""
+    html = main(client.get("/timeline/"))
+    nav = html[html.index('aria-label="Years on the timeline"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert re.findall(r'href="\?year=(\d+)"', nav) == ["2013", "2018", "2019", "2023"]
+    assert 'aria-current="page">Every year' in nav
+
+
+def test_timeline_year_lists_only_that_year(sample_archive, client):
+    """?year=2019 shows the entries of 2019, marked as the current year."""
+    html = main(client.get("/timeline/?year=2019"))
+    assert re.findall(r'<h2 id="year-(\d+)"', html) == ["2019"]
+    assert "/films/the-wandering-earth/" in html
+    assert "/timeline/regulators-merged/" not in html
+    assert re.search(r'<span aria-current="page">2019 ', html)
+
+
+@pytest.mark.parametrize("year", ["abc", "0", "99999", "-1", "2019<script>"])
+def test_timeline_says_a_year_that_is_no_year_is_not_one(sample_archive, client, year):
+    """A ?year= that is no year shows no entries and says so, never the
+    whole timeline in its place, and is kept out of search engines."""
+    response = client.get("/timeline/", {"year": year})
+    assert response.status_code == 200
+    html = main(response)
+    assert "That is not a year." in html
+    assert "timeline__entry" not in html
+    assert meta(response, "name", "robots") == "noindex, follow"
+    assert "<script>" not in html
+
+
+def test_timeline_year_without_entries_says_so(sample_archive, client):
+    """A year nothing happened in is a message, not the whole timeline."""
+    response = client.get("/timeline/?year=1900")
+    assert "No entries in 1900 match these filters." in words(main(response))
+    assert "timeline__entry" not in main(response)
+
+
+def test_timeline_shows_a_bounded_page_of_entries_oldest_first(
+    sample_archive, client, monkeypatch
+):
+    """Past a page's length the timeline continues on ?page=2, oldest first,
+    each entry on exactly one page, the year heading repeated where a year
+    runs on."""
+    monkeypatch.setattr("films.models.TIMELINE_PAGE_LENGTH", 3)
+    pages = [main(client.get("/timeline/", {"page": n})) for n in (1, 2)]
+    hrefs = [re.findall(r'class="timeline__title"><a href="([^"]+)"', p) for p in pages]
+    assert [len(h) for h in hrefs] == [3, 2]
+    flat = [href for page in hrefs for href in page]
+    assert len(set(flat)) == 5
+    assert 'aria-label="Pages"' in pages[0]
+    assert 'href="?page=2" rel="next"' in pages[0]
+    first_years = re.findall(r'<h2 id="year-(\d+)"', pages[0])
+    assert first_years == sorted(first_years)
+    assert first_years[0] == "2013"
+
+
 # Policy event page
 
 

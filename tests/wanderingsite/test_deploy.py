@@ -262,3 +262,36 @@ def test_documents_are_served_so_that_nothing_in_them_runs(
     assert response["Content-Security-Policy"] == "default-src 'none'"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith(disposition)
+
+
+COUNT_FIRST_REQUEST_LOOKUPS = """
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
+with CaptureQueriesContext(connection) as queries:
+    ContentType.objects.get_for_model(Page)
+    Site.get_site_root_paths()
+print(len(queries))
+"""
+
+
+@pytest.mark.django_db
+def test_web_processes_read_content_types_and_site_roots_at_start(collected):
+    """A new web process has read the content types and the sites' root paths
+    before its first request, so that request costs what every later one does;
+    a management command reads them when it needs them."""
+    env = {"DATABASE_URL": _database_url()}
+    web = _manage(
+        code="import wanderingsite.wsgi\n" + COUNT_FIRST_REQUEST_LOOKUPS,
+        env=env,
+        static_root=collected,
+    )
+    command = _manage(
+        code="import django; django.setup()\n" + COUNT_FIRST_REQUEST_LOOKUPS,
+        env=env,
+        static_root=collected,
+    )
+    assert web.returncode == 0, web.stderr
+    assert web.stdout.strip() == "0"
+    assert command.stdout.strip() == "2"

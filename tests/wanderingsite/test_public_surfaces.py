@@ -82,7 +82,11 @@ def test_absolute_links_use_the_configured_base_url(client, indexes, settings):
     page = client.get("/films/the-wandering-earth/").content.decode()
     assert f'<link rel="canonical" href="{base}/films/the-wandering-earth/">' in page
     assert f'content="{base}/films/the-wandering-earth/"' in page
-    sitemap = client.get("/sitemap.xml").content.decode()
+    assert (
+        f"<loc>{base}/sitemap-films.xml</loc>"
+        in client.get("/sitemap.xml").content.decode()
+    )
+    sitemap = client.get("/sitemap-films.xml").content.decode()
     assert f"<loc>{base}/films/the-wandering-earth/</loc>" in sitemap
     detail = client.get(f"/api/v2/pages/{film.pk}/").json()
     assert detail["meta"]["html_url"] == f"{base}/films/the-wandering-earth/"
@@ -227,7 +231,7 @@ def _sitemap_queries(client) -> int:
 
 
 def test_sitemap_costs_the_same_queries_whatever_page_types_it_lists(client, indexes):
-    """Films, essays and events join the sitemap without a query per type."""
+    """Films, essays and events join the sitemap index without a query per type."""
     before = _sitemap_queries(client)
     f.make_film(indexes["films"])
     f.make_essay(indexes["essays"])

@@ -134,3 +134,72 @@ def test_tag_page_marks_chinese_tag_names(sample_archive, client):
     f.make_film(sample_archive.films, title="Tagged in Chinese", tags=[tag])
     html = client.get(f"/tags/{tag.slug}/").content.decode()
     assert '<h1><span lang="zh">流浪地球</span> fans</h1>' in html
+
+
+def test_tag_page_shows_a_few_of_each_type_and_links_to_all_of_them(
+    sample_archive, client, monkeypatch
+):
+    """Past its section's length a type shows its first pages, its full count
+    and a link to every page of it."""
+    monkeypatch.setattr("wanderingsite.selectors.TAG_SECTION_LENGTH", 2)
+    tag = sample_archive.tags.soft
+    for n in range(3):
+        f.make_film(sample_archive.films, title=f"Soft film {n}", tags=[tag])
+    html = client.get("/tags/soft-power/").content.decode()
+    films = html[html.index('id="films"') : html.index('id="essays"')]
+    assert films.count('class="card card--film"') == 2
+    assert 'Films <span class="count">(4)</span>' in films
+    assert 'href="?type=film">All 4 films tagged' in films
+    assert "4 films 1 essay 1 event" in words(html[: html.index('id="films"')])
+
+
+def test_tag_page_of_one_type_lists_it_a_page_at_a_time(
+    sample_archive, client, monkeypatch
+):
+    """?type=film lists only the tag's films, a page at a time, with every
+    type's count still on top and a canonical address of its own."""
+    monkeypatch.setattr("wanderingsite.selectors.TAG_TYPE_PAGE_LENGTH", 2)
+    tag = sample_archive.tags.soft
+    for n in range(3):
+        f.make_film(sample_archive.films, title=f"Soft film {n}", tags=[tag])
+    first = client.get("/tags/soft-power/?type=film")
+    second = client.get("/tags/soft-power/?type=film&page=2")
+    one, two = first.content.decode(), second.content.decode()
+    assert 'id="essays"' not in one
+    assert one.count('class="card card--film"') == 2
+    assert two.count('class="card card--film"') == 2
+    assert "1 essay" in words(one) and "4 films" in words(one)
+    assert 'href="?type=film&amp;page=2" rel="next"' in one
+    assert meta(second, "link", "canonical").endswith(
+        "/tags/soft-power/?type=film&page=2"
+    )
+    assert meta(first, "name", "robots") is None
+
+
+@pytest.mark.parametrize(
+    "query", ["?type=nope", "?type=%3Cscript%3E", "?type=film&page=abc", "?page=-1"]
+)
+def test_tag_page_survives_odd_query_strings(sample_archive, client, query):
+    """An unknown type shows the whole tag, kept out of search engines; an odd
+    page number gives the first page."""
+    response = client.get(f"/tags/soft-power/{query}")
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
+    if "nope" in query or "script" in query:
+        assert meta(response, "name", "robots") == "noindex, follow"
+
+
+def test_tag_list_runs_over_pages_by_name(sample_archive, client, monkeypatch):
+    """Past a page's length the tag list continues on ?page=2, by name, every
+    tag on one page only."""
+    monkeypatch.setattr("wanderingsite.views.TAGS_PER_PAGE", 2)
+    first = client.get("/tags/").content.decode()
+    second = client.get("/tags/?page=2").content.decode()
+    names = [
+        re.findall(r'<th scope="row"><a href="/tags/([^/]+)/', p)
+        for p in (first, second)
+    ]
+    assert len(names[0]) == len(names[1]) == 2
+    assert not set(names[0]) & set(names[1])
+    assert names[0] + names[1] == sorted(names[0] + names[1])
+    assert 'aria-label="Pages of tags"' in first
