@@ -25,6 +25,7 @@ from wanderingsite.documents import paragraphs_html
 from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
 from wanderingsite.page_types import archive_types
 from wanderingsite.quotes import find_anchor
+from wanderingsite.search.lexicon import rebuild_lexicon
 
 from .archive_fixtures import (
     DEFAULT_FIXTURES_DIR,
@@ -360,6 +361,7 @@ class _Writer:
         for instance in self.touched:
             if isinstance(instance, Person):
                 index.insert_or_update_object(instance)
+        rebuild_lexicon()
         return self.result
 
     def fill(self, plan: _PagePlan) -> None:
