@@ -140,7 +140,7 @@ def test_search_archive_reads_the_best_first_across_pages(grown, db):
     ],
 )
 def test_search_view_stays_within_the_query_budget(
-    params, grown, client, django_assert_max_num_queries
+    params, grown, db, client, django_assert_max_num_queries
 ):
     """A results page, a miss, a correction, a Chinese query and filtered
     pages each need at most ten queries on the grown archive."""
