@@ -96,14 +96,13 @@ def _grow_index(parent: Page, documents: int) -> None:
 
 def _plans(query: str, **params) -> dict[str, dict]:
     """EXPLAIN ANALYZE (as JSON) of the queries ``search_archive`` runs that
-    find the matches: ``counts`` (the facets), ``ranked`` (the page of results)
-    and ``nearest`` (the spelling correction), those it runs."""
+    find the matches: ``search`` (the counts, facets and the page of results,
+    in one) and ``nearest`` (the spelling correction), those it runs."""
     captured = {}
 
     def capture(execute, sql, params, many, context):
         for name, start in [
-            ("counts", "WITH m AS"),
-            ("ranked", "WITH s AS MATERIALIZED"),
+            ("search", "WITH m AS MATERIALIZED"),
             ("nearest", "(SELECT %s, spelling"),
         ]:
             if sql.startswith(start):
@@ -161,13 +160,13 @@ def _page_scans_in_loops(plan: dict) -> list[dict]:
 
 @pytest.mark.parametrize("params", [{}, {"type": "essay"}, {"page": 3}])
 def test_search_plans_reach_matches_through_the_indexes(sample_archive, params):
-    """At 2,000 documents, the facets and the page of results find full-text
+    """At 2,000 documents, the search (facets and the page of results) finds full-text
     matches through the combined GIN index, never a scan of the search table;
     pages are reached by primary key or in one pass, never in a loop; the
     planner's estimate of a two-word match is near the truth."""
     _grow_index(sample_archive.essays, DOCUMENTS)
     plans = _plans("wandering earth", **params)
-    assert set(plans) == {"counts", "ranked"}
+    assert set(plans) == {"search"}
     for name, plan in plans.items():
         nodes = list(_nodes(plan))
         assert not [

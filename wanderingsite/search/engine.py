@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
 
@@ -24,7 +24,7 @@ from ..models import ArchiveTag
 from ..page_types import ArchiveType, archive_types
 from ..selectors import specific_pages, visible_tag, visible_tags
 from .lexicon import corrected_terms
-from .matching import match_pages, ranked_sql
+from .matching import SCORED, match_pages
 from .query import clean_query, query_terms
 from .snippets import highlight, highlighter, snippet
 
@@ -97,40 +97,27 @@ def search_archive(
     search_type = archive_types.get(type)
     selected_tag = visible_tag(slug=tag) if tag else None
 
-    matches = match_pages(terms) if terms else None
-    counts = (
-        _counts(matches, search_type, selected_tag)
-        if matches is not None
-        else _Counts()
-    )
-    corrected = corrected_terms(terms) if terms and not counts.unfiltered else None
+    number = _page_number(page)
+    found = _search(terms, search_type, selected_tag, number) if terms else _Found()
+    corrected = corrected_terms(terms) if terms and not found.unfiltered else None
     if corrected:
-        corrected_matches = match_pages(corrected)
-        corrected_counts = _counts(corrected_matches, search_type, selected_tag)
-        if corrected_counts.unfiltered:
-            matches, counts, terms = corrected_matches, corrected_counts, corrected
+        corrected_found = _search(corrected, search_type, selected_tag, number)
+        if corrected_found.unfiltered:
+            found, terms = corrected_found, corrected
         else:
             corrected = None
 
-    type_counts = counts.by_type
+    type_counts = found.by_type
     total = (
         type_counts.get(search_type.key, 0)
         if search_type is not None
         else sum(type_counts.values())
     )
-    rows = []
-    paginator = Paginator(rows, PER_PAGE)
+    paginator = Paginator([], PER_PAGE)
     # The count is known from the facets: the paginator need not ask again.
     paginator.count = total
-    results = paginator.get_page(page)
-    if total:
-        shown = _with_tag(matches, selected_tag)
-        if search_type is not None:
-            shown = shown.filter(content_type_id=_content_type_of(search_type))
-        sql, params = ranked_sql(shown)
-        with connections[shown.db].cursor() as cursor:
-            cursor.execute(sql, [*params, PER_PAGE, results.start_index() - 1])
-            rows = cursor.fetchall()
+    results = paginator.get_page(number)
+    rows = found.rows
     results.object_list = _hits(rows, highlighter(terms))
 
     outcome = ArchiveSearch(
@@ -138,52 +125,59 @@ def search_archive(
         terms=terms,
         results=results,
         total=total,
-        unfiltered_total=counts.unfiltered,
+        unfiltered_total=found.unfiltered,
         type=search_type,
         tag=selected_tag,
         type_facets=[
             Facet(t.key, t.label, type_counts.get(t.key, 0), t is search_type)
             for t in archive_types
         ],
-        tag_facets=_tag_facets(counts, selected_tag, total)
-        if counts.unfiltered
-        else [],
+        tag_facets=_tag_facets(found, selected_tag, total) if found.unfiltered else [],
         corrected_query=" ".join(corrected) if corrected else "",
     )
-    if terms and not counts.unfiltered:
+    if terms and not found.unfiltered:
         outcome.suggested_tags = _suggested_tags(terms)
     return outcome
 
 
-def _with_tag(pages: QuerySet[Page], tag: ArchiveTag | None) -> QuerySet[Page]:
-    if tag is None:
-        return pages
-    tagged = [
-        t.tag_through.objects.filter(tag_id=tag.pk)
-        .order_by()
-        .values("content_object_id")
-        for t in archive_types
-    ]
-    return pages.filter(pk__in=tagged[0].union(*tagged[1:], all=True))
+# Past this, a page number is read as "past the end": the last page.
+LAST_PAGE = 10**9
+
+
+def _page_number(page) -> int:
+    """The page asked for, as the paginator reads it: 1 for what is not a
+    number, the last page (LAST_PAGE) for one below 1 or too large."""
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number < LAST_PAGE else LAST_PAGE
 
 
 @dataclass
-class _Counts:
+class _Found:
     unfiltered: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     # (tag id, slug, name, count) of the most used tags, most used first.
     tags: list[tuple[int, str, str, int]] = field(default_factory=list)
+    # (page id, content type id, score) of the page of results shown.
+    rows: list[tuple[int, int, float]] = field(default_factory=list)
 
 
-def _counts(
-    matches: QuerySet[Page], search_type: ArchiveType | None, tag: ArchiveTag | None
-) -> _Counts:
-    """How many pages match: in all, per type (with the tag, if any) and per
-    tag (of the type, if any; the ``MAX_TAG_FACETS`` most used). One query,
-    in which the matches are found once."""
+def _search(
+    terms: list[str],
+    search_type: ArchiveType | None,
+    tag: ArchiveTag | None,
+    number: int,
+) -> _Found:
+    """What ``terms`` match, in one query in which the matches are found once:
+    how many in all, per type (with the tag, if any), per tag (of the type, if
+    any; the ``MAX_TAG_FACETS`` most used), and the page ``number`` (the last
+    if past the end) of those with both, best first."""
+    matches = match_pages(terms)
     connection = connections[matches.db]
     match_sql, match_params = matches.values(
-        "id", "content_type_id"
+        "id", "content_type_id", "title", "full_text", "substring"
     ).query.sql_with_params()
     uses = " UNION ALL ".join(
         "SELECT content_object_id AS page_id, tag_id "  # noqa: S608 - table names only
@@ -191,49 +185,66 @@ def _counts(
         "WHERE content_object_id IN (SELECT id FROM m)"
         for t in archive_types
     )
-    by_tag, by_tag_params = ("", [])
+    with_tag, with_tag_params = "", []
     if tag is not None:
-        by_tag, by_tag_params = (
-            " WHERE id IN (SELECT page_id FROM uses WHERE tag_id = %s)",
-            [tag.pk],
-        )
-    of_type, of_type_params = ("", [])
+        with_tag = " AND id IN (SELECT page_id FROM uses WHERE tag_id = %s)"
+        with_tag_params = [tag.pk]
+    of_type, of_type_params = "", []
     if search_type is not None:
-        of_type, of_type_params = (
-            " WHERE page_id IN (SELECT id FROM m WHERE content_type_id = %s)",
-            [_content_type_of(search_type)],
-        )
+        of_type = " AND content_type_id = %s"
+        of_type_params = [_content_type_of(search_type)]
     tags = ArchiveTag._meta.db_table
+    last = f"(COUNT(*) - 1) / {PER_PAGE} * {PER_PAGE}"
     sql = (
-        f"WITH m AS ({match_sql}), uses AS ({uses}) "  # noqa: S608 - compiled by the ORM
-        "SELECT 0, 0, '', '', COUNT(*) FROM m "
-        "UNION ALL SELECT 1, content_type_id, '', '', COUNT(*) FROM m"
-        f"{by_tag} GROUP BY content_type_id "
-        "UNION ALL SELECT * FROM (SELECT 2, t.id, t.slug, t.name, COUNT(*) AS n "
-        f"FROM uses INNER JOIN {tags} t ON t.id = uses.tag_id{of_type} "
+        f"WITH m AS MATERIALIZED ({match_sql}), uses AS ({uses}), "  # noqa: S608 - compiled by the ORM
+        f"shown AS (SELECT * FROM m WHERE 1 = 1{with_tag}{of_type}) "
+        "SELECT 0, 0, 0, 0, '', '', COUNT(*) FROM m "
+        "UNION ALL SELECT 1, content_type_id, 0, 0, '', '', COUNT(*) FROM m "
+        f"WHERE 1 = 1{with_tag} GROUP BY content_type_id "
+        "UNION ALL SELECT * FROM (SELECT 2, t.id, 0, 0, t.slug, t.name, COUNT(*) AS n "
+        f"FROM uses INNER JOIN {tags} t ON t.id = uses.tag_id "
+        f"WHERE uses.page_id IN (SELECT id FROM m WHERE 1 = 1{of_type}) "
         "GROUP BY t.id, t.slug, t.name ORDER BY n DESC, LOWER(t.name), t.id "
-        "LIMIT %s) top"
+        "LIMIT %s) top "
+        "UNION ALL SELECT * FROM (SELECT 3, id, content_type_id, "
+        "ROW_NUMBER() OVER (ORDER BY score DESC, LOWER(title), id) AS position, "
+        f"'', '', score FROM ({SCORED} FROM shown) scored "
+        "ORDER BY position LIMIT %s OFFSET (SELECT CASE WHEN COUNT(*) = 0 THEN 0 "
+        f"WHEN %s > {last} THEN {last} ELSE %s END FROM shown)) page"
     )
-    counts = _Counts()
+    offset = (number - 1) * PER_PAGE
+    params = [
+        *match_params,
+        *with_tag_params,
+        *of_type_params,
+        *with_tag_params,
+        *of_type_params,
+        MAX_TAG_FACETS,
+        PER_PAGE,
+        offset,
+        offset,
+    ]
+    found, rows = _Found(), []
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [*match_params, *by_tag_params, *of_type_params, MAX_TAG_FACETS]
-        )
-        for kind, pk, slug, name, n in cursor.fetchall():
+        cursor.execute(sql, params)
+        for kind, a, b, position, slug, name, value in cursor.fetchall():
             if kind == 0:
-                counts.unfiltered = n
+                found.unfiltered = int(value)
             elif kind == 1:
-                archive_type = _type_for_content_type(pk)
+                archive_type = _type_for_content_type(a)
                 if archive_type is not None:
-                    counts.by_type[archive_type.key] = n
+                    found.by_type[archive_type.key] = int(value)
+            elif kind == 2:
+                found.tags.append((a, slug, name, int(value)))
             else:
-                counts.tags.append((pk, slug, name, n))
-    counts.tags.sort(key=lambda row: (-row[3], row[2].casefold()))
-    return counts
+                rows.append((position, a, b, value))
+    found.tags.sort(key=lambda row: (-row[3], row[2].casefold()))
+    found.rows = [(pk, ct, score) for _, pk, ct, score in sorted(rows)]
+    return found
 
 
 def _tag_facets(
-    counts: _Counts, selected: ArchiveTag | None, selected_count: int
+    counts: _Found, selected: ArchiveTag | None, selected_count: int
 ) -> list[Facet]:
     """The most used tags among the matches; a chosen tag is always among them."""
     facets = {

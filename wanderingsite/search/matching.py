@@ -9,8 +9,8 @@ PostgreSQL, narrows the pages, and a word-start pattern on those few decides.
 
 ``match_pages`` returns a queryset of the visible archive pages that match,
 annotated with ``full_text`` (the backend's rank, None without a full-text
-match) and ``substring`` (0 .. 1.4); ``ranked_sql`` orders them by the score
-that combines both, so ranking, counting and pagination stay in SQL.
+match) and ``substring`` (0 .. 1.4); ``SCORED`` combines them into the score
+the engine ranks by, so ranking, counting and pagination stay in SQL.
 """
 
 from __future__ import annotations
@@ -303,22 +303,11 @@ def match_pages(terms: list[str]) -> QuerySet[Page]:
     )
 
 
-def ranked_sql(matches: QuerySet[Page]) -> tuple[str, list]:
-    """SQL of ``matches`` best first, as (id, content_type_id, score) rows, with
-    two placeholders left for LIMIT and OFFSET.
-
-    A full-text match counts 0.5 .. 1 (its rank over the best of the rows),
-    plus the substring score. The matches are a materialised CTE so that each
-    row's rank is computed once, not at every mention of it.
-    """
-    sql, params = matches.values(
-        "id", "content_type_id", "title", "full_text", "substring"
-    ).query.sql_with_params()
-    return (
-        f"WITH s AS MATERIALIZED ({sql}) "  # noqa: S608 - compiled by the ORM
-        "SELECT id, content_type_id, score FROM (SELECT id, content_type_id, "
-        "title, (CASE WHEN full_text IS NULL THEN 0.0 ELSE 0.5 + 0.5 * COALESCE("
-        "full_text / NULLIF(MAX(full_text) OVER (), 0), 0.0) END) + substring "
-        "AS score FROM s) ranked ORDER BY score DESC, LOWER(title), id "
-        "LIMIT %s OFFSET %s"
-    ), list(params)
+# The score of a row of ``match_pages`` (selected with its ``full_text`` and
+# ``substring``): a full-text match counts 0.5 .. 1, its rank over the best of
+# the rows, plus the substring score. Completed by "FROM <rows>".
+SCORED = (
+    "SELECT id, content_type_id, title, (CASE WHEN full_text IS NULL THEN 0.0 "
+    "ELSE 0.5 + 0.5 * COALESCE(full_text / NULLIF(MAX(full_text) OVER (), 0), "
+    "0.0) END) + substring AS score"
+)
