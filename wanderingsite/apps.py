@@ -10,5 +10,7 @@ class WanderingSiteConfig(AppConfig):
         # Models are ready only now; the cache's receivers and checks need them.
         from . import checks  # noqa: F401, PLC0415
         from .cache import connect_purges  # noqa: PLC0415
+        from .search.lexicon import connect_lexicon  # noqa: PLC0415
 
         connect_purges()
+        connect_lexicon()

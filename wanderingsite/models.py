@@ -601,3 +601,25 @@ class LoadedRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SearchTerm(models.Model):
+    """A word, title or name the public can read, for spelling corrections.
+
+    Filled from visible pages only (``search.lexicon``); migration 0008 gives
+    ``term`` a trigram index on PostgreSQL.
+    """
+
+    term = models.CharField(max_length=100, unique=True)
+    spelling = models.CharField(max_length=100)
+    words = models.PositiveSmallIntegerField(default=1)
+    named = models.BooleanField(
+        default=False,
+        help_text=_("From a title, tag or name rather than only a page's text."),
+    )
+
+    class Meta:
+        verbose_name = _("search term")
+
+    def __str__(self):
+        return self.spelling

@@ -318,6 +318,7 @@ def test_load_archive_reports_each_phase_and_how_long_it_took(loaded_archive):
         "people and institutions: 14 in",
         "pages: 29 in",
         "search index: 43 in",
+        "search terms: done in",
         "committing: done in",
     ):
         assert re.search(rf"^  {line} \d+\.\d s$", output, re.MULTILINE), line

@@ -26,6 +26,7 @@ from wanderingsite.documents import paragraphs_html
 from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
 from wanderingsite.page_types import archive_types
 from wanderingsite.quotes import find_anchor
+from wanderingsite.search.lexicon import rebuild_lexicon
 
 from .archive_fixtures import (
     DEFAULT_FIXTURES_DIR,
@@ -380,6 +381,9 @@ class _Writer:
         for done, instance in enumerate([*pages, *people], start=1):
             index.insert_or_update_object(instance)
             self.progress("search index", done, total)
+        self.progress("search terms", 0, 1)
+        rebuild_lexicon()
+        self.progress("search terms", 1, 1)
         return self.result
 
     def fill(self, plan: _PagePlan) -> None:
