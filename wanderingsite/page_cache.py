@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 class LocalLayer:
     """One process's entries: pickled values, least recently used dropped first,
-    bounded in number and in bytes, valid for one generation."""
+    bounded in number and in bytes, valid for one generation. An entry larger
+    than a quarter of the bytes stays in the shared cache only, so that one
+    large page cannot empty the layer."""
 
     def __init__(self, max_entries: int, max_bytes: int):
         self.max_entries = max_entries
@@ -72,7 +74,7 @@ class LocalLayer:
             return pickled
 
     def put(self, key: str, generation: str, pickled: bytes, expires: float) -> None:
-        if len(pickled) > self.max_bytes:
+        if len(pickled) > self.max_bytes // 4:
             return
         with self._lock:
             if generation != self.generation:

@@ -567,19 +567,19 @@ def test_page_cache_local_layer_bounded_in_entries():
 
 
 def test_page_cache_local_layer_bounded_in_bytes():
-    """The layer drops entries to stay within its bytes, and never holds an
-    entry larger than all of them."""
-    layer = LocalLayer(max_entries=100, max_bytes=10)
+    """The layer drops its least recent entries to stay within its bytes, and
+    keeps no entry larger than a quarter of them."""
+    layer = LocalLayer(max_entries=100, max_bytes=100)
     layer.observe("g", now=0)
-    layer.put("a", "g", b"xxxx", expires=100)
-    layer.put("b", "g", b"yyyy", expires=100)
-    layer.put("c", "g", b"zzzz", expires=100)
-    layer.put("huge", "g", b"h" * 11, expires=100)
+    for name in "abcde":
+        layer.put(name, "g", name.encode() * 25, expires=100)
+    layer.put("huge", "g", b"h" * 26, expires=100)
 
-    assert layer.nbytes <= 10
+    assert layer.nbytes == 100
+    assert len(layer) == 4
     assert layer.get("a", "g", now=1) is None
     assert layer.get("huge", "g", now=1) is None
-    assert layer.get("c", "g", now=1) == b"zzzz"
+    assert layer.get("e", "g", now=1) == b"e" * 25
 
 
 def test_page_cache_local_layer_entry_expires_with_the_cache_timeout():
