@@ -648,6 +648,13 @@ def test_page_cache_hit_only_for_the_same_host_and_scheme(client, site, page_cac
     assert client.get(url)[HEADER] == "hit"
 
 
+def test_page_cache_never_answers_a_host_it_does_not_serve(client, site, page_cache):
+    """A request for a host outside ALLOWED_HOSTS is refused, cached page or not."""
+    url = site["film"].url
+    _cached(client, url)
+    assert client.get(url, HTTP_HOST="elsewhere.example").status_code == 400
+
+
 def test_page_cache_query_strings_as_wagtail_cache_keys_them(client, site, page_cache):
     """Tracking parameters share the page's entry; any other query string is a
     page of its own."""
