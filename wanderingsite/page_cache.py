@@ -30,7 +30,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_max_age
 from wagtail import hooks
 from wagtailcache.cache import (
     Status,
@@ -86,6 +87,11 @@ class LocalLayer:
             while len(self._entries) > self.max_entries or self.nbytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
 
+    def discard(self, key: str) -> None:
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+
     def observe(self, generation: str, now: float) -> None:
         """The shared generation as just read: a new one empties the layer."""
         with self._lock:
@@ -117,7 +123,8 @@ class LayeredCache(BaseCache):
 
     ``OPTIONS``: ``MAX_ENTRIES`` and ``MAX_BYTES`` bound the layer,
     ``CHECK_INTERVAL`` (seconds) is how often the shared generation is read.
-    Writes go to the shared cache only; the layer keeps what reads found there.
+    Writes go to the shared cache (this process drops its own copy of the key);
+    the layer keeps what reads found there, no longer than the shared cache does.
     """
 
     def __init__(self, location: str, params: dict):
@@ -161,7 +168,7 @@ class LayeredCache(BaseCache):
         value = self.shared.get(key, self._missing_key, version=version)
         if value is self._missing_key:
             return default
-        lifetime = self.default_timeout
+        lifetime = self._lifetime(value)
         expires = math.inf if lifetime is None else now + lifetime
         self.local.put(
             local_key, generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), expires
@@ -176,6 +183,7 @@ class LayeredCache(BaseCache):
         version: int | None = None,
     ) -> None:
         self.shared.set(key, value, self._timeout(timeout), version=version)
+        self.local.discard(self.make_key(key, version))
 
     def add(
         self,
@@ -209,6 +217,15 @@ class LayeredCache(BaseCache):
 
     def _timeout(self, timeout: float | None) -> float | None:
         return self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
+
+    def _lifetime(self, value: Any) -> float | None:
+        """How long the shared cache keeps ``value``: a page's ``max-age``, which
+        wagtail-cache stores it for, else the default timeout."""
+        if isinstance(value, HttpResponseBase):
+            max_age = get_max_age(value)
+            if max_age is not None:
+                return max_age
+        return self.default_timeout
 
 
 def is_visitor_request(request: HttpRequest) -> bool:

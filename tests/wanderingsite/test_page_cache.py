@@ -592,6 +592,31 @@ def test_page_cache_local_layer_entry_expires_with_the_cache_timeout():
     assert len(layer) == 0
 
 
+def test_page_cache_local_layer_keeps_a_page_no_longer_than_its_max_age(
+    page_cache_layers, clock
+):
+    """A page stays in a process's layer as long as the shared cache keeps it
+    (wagtail-cache stores it for its ``max-age``), not longer."""
+    page = HttpResponse("page")
+    page["Cache-Control"] = "max-age=60"
+    page_cache_layers.set("page", page, 60)
+    page_cache_layers.get("page")
+    page_cache_layers.shared.delete("page")  # as the shared cache expires it
+
+    clock.now += 59
+    assert page_cache_layers.get("page").content == b"page"
+    clock.now += 2
+    assert page_cache_layers.get("page") is None
+
+
+def test_page_cache_write_replaces_the_process_copy(page_cache_layers, clock):
+    """What a process writes is what it then reads, not its older copy."""
+    page_cache_layers.set("key", "old")
+    assert page_cache_layers.get("key") == "old"
+    page_cache_layers.set("key", "new")
+    assert page_cache_layers.get("key") == "new"
+
+
 def test_page_cache_fast_path_runs_no_session_or_sign_in(client, site, page_cache):
     """A visitor's hit is answered before the session, sign-in, CSRF and
     message middleware run."""
