@@ -1,6 +1,7 @@
 """The page cache: anonymous pages served from it, purged by every public change."""
 
 import datetime
+import math
 import os
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -615,6 +616,27 @@ def test_page_cache_write_replaces_the_process_copy(page_cache_layers, clock):
     assert page_cache_layers.get("key") == "old"
     page_cache_layers.set("key", "new")
     assert page_cache_layers.get("key") == "new"
+
+
+def test_page_cache_that_fails_still_gives_the_page(
+    client, site, page_cache_layers, monkeypatch
+):
+    """With the shared cache down, visitors get the page built afresh, not an
+    error, and nothing a process kept is served unchecked."""
+    url = site["film"].url
+    _cached(client, url)
+    page_cache_layers.local.checked_at = -math.inf  # the generation is due
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("the shared cache does not answer")
+
+    with monkeypatch.context() as patched:
+        for method in ("get", "set", "add"):
+            patched.setattr(page_cache_layers.shared, method, refuse)
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response[HEADER] == "err"
 
 
 def test_page_cache_fast_path_runs_no_session_or_sign_in(client, site, page_cache):
