@@ -182,6 +182,10 @@ class LayeredCache(BaseCache):
         timeout: float | None = DEFAULT_TIMEOUT,
         version: int | None = None,
     ) -> None:
+        if isinstance(value, HttpResponse):
+            # A response written in pieces (a feed: a thousand of them) would
+            # go to the socket in as many writes on every hit: one piece.
+            value.content = value.content
         self.shared.set(key, value, self._timeout(timeout), version=version)
         self.local.discard(self.make_key(key, version))
 

@@ -639,6 +639,18 @@ def test_page_cache_that_fails_still_gives_the_page(
     assert response[HEADER] == "err"
 
 
+def test_page_cache_stores_a_response_written_in_pieces_as_one(
+    client, site, page_cache
+):
+    """A feed, written piece by piece, is served from the cache in one piece
+    (each piece would be a write to the socket), with the same bytes."""
+    built = client.get("/feeds/latest/")
+    hit = client.get("/feeds/latest/")
+    assert hit[HEADER] == "hit"
+    assert len(list(hit)) == 1
+    assert hit.content == built.content
+
+
 def test_page_cache_fast_path_runs_no_session_or_sign_in(client, site, page_cache):
     """A visitor's hit is answered before the session, sign-in, CSRF and
     message middleware run."""
