@@ -73,6 +73,16 @@ def stylesheet() -> str:
     return staticfiles_storage.url(source)
 
 
+def page_cache_backends() -> str:
+    """The page cache's backend, and the shared one behind its per-process layer."""
+    config = settings.CACHES["pagecache"]
+    backend = config["BACKEND"].rsplit(".", 1)[-1]
+    shared = settings.CACHES.get(str(config.get("LOCATION", "")))
+    if shared:
+        backend += f" over {shared['BACKEND'].rsplit('.', 1)[-1]}"
+    return backend
+
+
 def main() -> None:
     uses = tag_uses()
     tags = ArchiveTag.objects.in_bulk(list(uses))
@@ -107,7 +117,7 @@ def main() -> None:
         "events": PolicyEventPage.objects.live().count(),
         "synthetic pages": sum(m.objects.filter(**synthetic).count() for m in models),
         "tags": len(uses),
-        "page cache": settings.CACHES["pagecache"]["BACKEND"].rsplit(".", 1)[-1],
+        "page cache": page_cache_backends(),
     }
     clear_cache()
     print(

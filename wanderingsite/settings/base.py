@@ -45,15 +45,18 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
 ]
 
-# The page cache stores a response as UpdateCacheMiddleware sees it and serves a
-# hit from FetchFromCacheMiddleware: the middleware above the first adds headers
-# to every response, hit or miss; a hit skips everything below the second.
+# The page cache stores a response as UpdateCacheMiddleware sees it. A visitor
+# without a session or CSRF cookie gets a hit from CachedPageMiddleware, just
+# above it; anyone else's from FetchFromCacheMiddleware. The middleware above
+# both adds headers to every response, hit or miss; a hit skips what is below.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wanderingsite.middleware.ArchiveCSPMiddleware",
     "wanderingsite.middleware.PermissionsPolicyMiddleware",
     "wanderingsite.middleware.BrowserCacheMiddleware",
+    # A visitor's hit, before sessions and everything below (page_cache.py).
+    "wanderingsite.page_cache.CachedPageMiddleware",
     "wagtailcache.cache.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,8 +132,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The page cache ("pagecache") is purged whole on every public change
 # (wanderingsite/cache.py), so give it a Redis database of its own. Without
 # REDIS_URL it lives in files under var/, which every worker on the machine shares.
+# In front of that shared cache, each process keeps its most used pages
+# (wanderingsite/page_cache.py): at most PAGE_CACHE_LOCAL_ENTRIES entries and
+# PAGE_CACHE_LOCAL_BYTES bytes, checked against the shared cache's generation,
+# which every purge replaces, at most every PAGE_CACHE_CHECK_SECONDS.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 60 * 60))
+PAGE_CACHE_LAYERS = {
+    "BACKEND": "wanderingsite.page_cache.LayeredCache",
+    "LOCATION": "pagecache_shared",
+    "TIMEOUT": PAGE_CACHE_TIMEOUT,
+    "OPTIONS": {
+        "MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", 200)),
+        "MAX_BYTES": int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", 8 * 1024 * 1024)),
+        "CHECK_INTERVAL": float(os.environ.get("PAGE_CACHE_CHECK_SECONDS", 0.25)),
+    },
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -138,7 +155,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "default",
         },
-        "pagecache": {
+        "pagecache": PAGE_CACHE_LAYERS,
+        "pagecache_shared": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ.get("PAGE_CACHE_REDIS_URL", REDIS_URL),
             "KEY_PREFIX": "page",
@@ -148,7 +166,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pagecache": {
+        "pagecache": PAGE_CACHE_LAYERS,
+        "pagecache_shared": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": BASE_DIR / "var" / "cache" / "pages",
             "TIMEOUT": PAGE_CACHE_TIMEOUT,

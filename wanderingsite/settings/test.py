@@ -5,7 +5,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pagecache": {
+    "pagecache": PAGE_CACHE_LAYERS,
+    "pagecache_shared": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pagecache",
     },
