@@ -19,7 +19,7 @@ from wagtail.search.models import IndexEntry
 from essays.models import EssayPage, EventCitation, FilmCitation
 from films.models import FilmPage, PolicyEventPage
 from tests import factories
-from wanderingsite.models import ArchiveTag, Person
+from wanderingsite.models import ArchiveTag, Person, SearchTerm
 from wanderingsite.quotes import find_anchor
 from wanderingsite.services.synthetic import SYNTHETIC_PREFIX, database_name
 
@@ -113,6 +113,17 @@ def test_grow_archive_creates_pages_of_each_kind_as_wagtail_would(
         assert "synthetic" in {tag.slug for tag in page.tags.all()}
     indexed = set(IndexEntry.objects.values_list("object_id", flat=True))
     assert {str(page.pk) for page in pages} <= indexed
+
+
+def test_grow_archive_fills_the_search_lexicon_with_the_new_pages(
+    indexes, benchmark_database
+):
+    """Spelling corrections know the grown pages' titles, as they would had
+    each page been published."""
+    _grow(6)
+    titles = {page.title.lower() for page in _synthetic(FilmPage)}
+    terms = set(SearchTerm.objects.values_list("term", flat=True))
+    assert titles and titles <= terms
 
 
 def test_grow_archive_citations_quote_paragraphs_of_synthetic_essays(

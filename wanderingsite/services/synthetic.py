@@ -66,6 +66,7 @@ from films.models import (
 from wanderingsite.cache import purge_page_cache
 from wanderingsite.dates import DatePrecision
 from wanderingsite.models import ArchiveTag, Person
+from wanderingsite.search.lexicon import rebuild_lexicon
 
 from .archive_fixtures import DEFAULT_FIXTURES_DIR, DOCUMENTS_DIRNAME
 
@@ -764,6 +765,23 @@ def grow_archive(
         done += len(batch)
         if progress:
             progress(done, timing)
-    # Bulk writes send no signals: empty the page cache as a publish would.
+    # Bulk writes send no signals: fill the search lexicon and empty the page
+    # cache as publishing would, and give the planner the statistics that a
+    # server's autovacuum would gather in time (a database may run without).
+    rebuild_lexicon()
     purge_page_cache()
+    _refresh_statistics(using)
     return result
+
+
+def _refresh_statistics(using: str) -> None:
+    """Planner statistics, and on PostgreSQL outside a transaction the GIN
+    indexes' pending entries merged, for every table the growth wrote."""
+    connection = connections[using]
+    vacuum = (
+        connection.vendor == "postgresql"
+        and connection.get_autocommit()
+        and not connection.in_atomic_block
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
