@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Page as DjangoPage
 from django.db import models
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import ExtractYear, Lower
@@ -542,21 +541,13 @@ class TimelineYear:
 
 
 @dataclass
-class Timeline:
-    """One page of the timeline: at most ``TIMELINE_PAGE_LENGTH`` entries,
-    under their years, and every year with how many entries it holds."""
+class Timeline(Listing):
+    """One page of the timeline: at most ``TIMELINE_PAGE_LENGTH`` entries
+    (``page``, of ``TimelineEntry``s, oldest first) under their years, and
+    every year with how many entries it holds."""
 
-    page: DjangoPage
-    """A page of ``TimelineEntry``s, oldest first."""
-    year_counts: dict[int, int]
-    choices: dict[str, list[Choice]]
-    active: dict[str, Choice]
-    filter_requested: bool
+    year_counts: dict[int, int] = field(default_factory=dict)
     year: int | None = None
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.active)
 
     @property
     def count(self) -> int:
@@ -589,19 +580,6 @@ class Timeline:
     def year_query(self, year: int) -> str:
         params = {name: choice.value for name, choice in self.active.items()}
         return f"?{urlencode({**params, 'year': year})}"
-
-    @property
-    def previous_query(self) -> str | None:
-        if not self.page.has_previous():
-            return None
-        number = self.page.previous_page_number()
-        return self._query(page=number if number > 1 else None) or "?"
-
-    @property
-    def next_query(self) -> str | None:
-        if not self.page.has_next():
-            return None
-        return self._query(page=self.page.next_page_number())
 
     @property
     def all_years_query(self) -> str:
