@@ -1,8 +1,13 @@
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Page
 
 from tests import factories as f
 from tests.factories import HIDDEN
@@ -151,3 +156,24 @@ def test_tag_page_announces_its_feed(client, sample_archive):
 
 
 # How many queries a feed costs as the archive grows: test_query_counts.py.
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's"
+)
+def test_latest_feed_reads_the_newest_pages_by_index_without_sorting_them(
+    client, sample_archive
+):
+    """Pages published in the same instant (as a bulk load publishes them)
+    still come newest first straight from an index: the plan sorts nothing."""
+    Page.objects.filter(depth__gt=2).update(first_published_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/feeds/latest/").status_code == 200
+    newest = next(q["sql"] for q in queries if "first_published_at" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {newest}")
+        plan = json.dumps(cursor.fetchone()[0])
+    assert "wanderingsite_page_first_published_id" in plan
+    assert '"Sort"' not in plan and "Incremental Sort" not in plan
