@@ -171,9 +171,12 @@ def test_latest_feed_reads_the_newest_pages_by_index_without_sorting_them(
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/feeds/latest/").status_code == 200
     newest = next(q["sql"] for q in queries if "first_published_at" in q["sql"])
+    # On a test-sized table the planner may rightly read everything and sort
+    # it; with those plans ruled out, only an index in the feed's order serves.
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        for plan_kind in ("seqscan", "bitmapscan", "sort", "incremental_sort"):
+            cursor.execute(f"SET LOCAL enable_{plan_kind} = off")
         cursor.execute(f"EXPLAIN (FORMAT JSON) {newest}")
         plan = json.dumps(cursor.fetchone()[0])
-    assert "wanderingsite_page_first_published_id" in plan
-    assert '"Sort"' not in plan and "Incremental Sort" not in plan
+    assert "wanderingsite_page_first_published_id" in plan, plan
+    assert "Sort" not in plan, plan
