@@ -50,12 +50,13 @@ def route_below(root: Page, request, path_components: list[str]) -> RouteResult:
         raise Http404
     for above, below in itertools.pairwise(levels):
         below._cached_parent_obj = above
+    # The specific page keeps the row's attributes (its parent, ``restricted``).
     page = levels[-1].specific
-    page._cached_parent_obj = getattr(levels[-1], "_cached_parent_obj", None)
     if not any(level.restricted or level.alias_of_id for level in levels):
         page.known_view_restrictions = ()
-    # What is left of the path (a page the tree does not hold) is Wagtail's.
-    return Page.route(page, request, path_components[page.depth - root.depth :])
+    # What is left of the path (a page the tree does not hold) is the page's
+    # own to route: Wagtail's 404, or a route of the page type's own.
+    return page.route(request, path_components[page.depth - root.depth :])
 
 
 def route_for_request(request, path: str) -> RouteResult | None:
