@@ -9,7 +9,9 @@ from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
 
+from films.models import FilmPage
 from tests import factories as f
 from wanderingsite.routing import route_for_request
 from wanderingsite.search import search_archive
@@ -178,6 +180,23 @@ def test_routing_follows_wagtails_rules_from_the_stored_url_paths(client, indexe
     assert client.get("/films/the-wandering-earth/cast/").status_code == 404
     assert client.get("/films/the-wandering-earth/cast/more/").status_code == 404
     assert client.get("/nowhere/the-wandering-earth/").status_code == 404
+
+
+def test_routing_leaves_the_rest_of_the_path_to_the_pages_own_route(
+    client, indexes, monkeypatch
+):
+    """Past the deepest page the tree holds, the path is that page's to route,
+    as Wagtail would have it: a page type's own routes keep working."""
+    f.make_film(indexes["films"], title="The Wandering Earth")
+    asked = []
+
+    def route(page, request, path_components):
+        asked.append(path_components)
+        return RouteResult(page)
+
+    monkeypatch.setattr(FilmPage, "route", route)
+    assert client.get("/films/the-wandering-earth/cast/").status_code == 200
+    assert asked == [["cast"]]
 
 
 def test_routing_leaves_every_parent_for_the_breadcrumbs(rf, indexes):
