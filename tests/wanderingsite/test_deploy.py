@@ -138,6 +138,16 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"
 
 
+def _as_web_and_as_command(code: str, *, static_root) -> tuple:
+    """``code`` run in a web process (after ``wanderingsite.wsgi``) and in a
+    management command's (after ``django.setup()``), on the test database."""
+    env = {"DATABASE_URL": _database_url()}
+    return tuple(
+        _manage(code=start + code, env=env, static_root=static_root)
+        for start in ("import wanderingsite.wsgi\n", "import django; django.setup()\n")
+    )
+
+
 SHOW_TIMEOUT = (
     "from django.db import connection\n"
     "with connection.cursor() as cursor:\n"
@@ -153,17 +163,7 @@ def test_web_processes_run_under_a_statement_timeout(collected):
     commands (the loader, backups) run without one."""
     if connection.vendor != "postgresql":
         pytest.skip("statement_timeout is a PostgreSQL setting")
-    env = {"DATABASE_URL": _database_url()}
-    web = _manage(
-        code="import wanderingsite.wsgi\n" + SHOW_TIMEOUT,
-        env=env,
-        static_root=collected,
-    )
-    command = _manage(
-        code="import django; django.setup()\n" + SHOW_TIMEOUT,
-        env=env,
-        static_root=collected,
-    )
+    web, command = _as_web_and_as_command(SHOW_TIMEOUT, static_root=collected)
     assert web.returncode == 0, web.stderr
     assert web.stdout.strip() == "15s"
     assert command.stdout.strip() == "0"
@@ -281,16 +281,8 @@ def test_web_processes_read_content_types_and_site_roots_at_start(collected):
     """A new web process has read the content types and the sites' root paths
     before its first request, so that request costs what every later one does;
     a management command reads them when it needs them."""
-    env = {"DATABASE_URL": _database_url()}
-    web = _manage(
-        code="import wanderingsite.wsgi\n" + COUNT_FIRST_REQUEST_LOOKUPS,
-        env=env,
-        static_root=collected,
-    )
-    command = _manage(
-        code="import django; django.setup()\n" + COUNT_FIRST_REQUEST_LOOKUPS,
-        env=env,
-        static_root=collected,
+    web, command = _as_web_and_as_command(
+        COUNT_FIRST_REQUEST_LOOKUPS, static_root=collected
     )
     assert web.returncode == 0, web.stderr
     assert web.stdout.strip() == "0"
