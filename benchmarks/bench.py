@@ -519,17 +519,7 @@ def main() -> int:
             cached.manage("load_archive")
             cached.manage("set_site_address")
         cached.manage("collectstatic", "--no-input", "--verbosity", "0")
-        picked = json.loads(
-            subprocess.run(  # noqa: S603
-                [PYTHON, str(BASE_DIR / "benchmarks" / "bench_targets.py")],
-                cwd=BASE_DIR,
-                env=cached.env,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=600,
-            ).stdout
-        )
+        picked = json.loads(cached.python("benchmarks/bench_targets.py").stdout)
         bench = Bench(
             targets=[Target(**t) for t in picked["targets"]], archive=picked["archive"]
         )

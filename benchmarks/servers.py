@@ -198,8 +198,12 @@ class Archive:
         }
 
     def manage(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return self.python("manage.py", *args, **kwargs)
+
+    def python(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        """A Python script of the project's, under this archive's environment."""
         return subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", *args],
+            [PYTHON, *args],
             cwd=BASE_DIR,
             env=self.env,
             check=True,
