@@ -287,3 +287,14 @@ def test_web_processes_read_content_types_and_site_roots_at_start(collected):
     assert web.returncode == 0, web.stderr
     assert web.stdout.strip() == "0"
     assert command.stdout.strip() == "2"
+
+
+def test_every_migration_runs_on_a_fresh_sqlite_database(tmp_path):
+    """`make run`'s embedded database migrates from nothing, whichever
+    database the suite itself runs on: PostgreSQL-only indexes stay off it."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'archive.sqlite3'}"}
+    result = _manage("migrate", "--no-input", env=env)
+    assert result.returncode == 0, result.stderr
+    plan = _manage("showmigrations", "--plan", env=env).stdout
+    assert "[X]  essays.0003_listing_date_indexes" in plan
+    assert "[ ]" not in plan
