@@ -282,6 +282,9 @@ class Person(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return f"/people/{self.slug}/"
+
     @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
