@@ -7,11 +7,14 @@
   revision is refused with a message naming them, where Wagtail refuses only
   an outdated autosave and otherwise writes the older form over the newer
   revision.
+- A review action taken on the edit form says what it did: "approved and
+  published", where Wagtail says the page "has been updated".
 
 Wagtail's hooks and page classes call in here; ``wagtail_hooks.py`` only
 registers.
 """
 
+from django.contrib.messages import get_messages
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.utils import get_user_display_name
-from wagtail.models import PagePermissionTester
+from wagtail.models import PagePermissionTester, WorkflowState
 
 EVER_PUBLISHED = (
     Q(live=True)
@@ -109,3 +112,42 @@ def refuse_outdated_page_save(request, page):
         buttons=buttons,
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def review_outcome_message(obj, label: str) -> str | None:
+    """What the review action just taken on ``obj`` did, for its message:
+    approved and published, approved for a later publication, or sent back;
+    None while the review goes on to a further step. ``label`` names the
+    object ("Page 'The Wandering Earth'")."""
+    obj = type(obj).objects.get(pk=obj.pk)
+    state = obj.workflow_states.order_by("-created_at", "-pk").first()
+    if state is None:
+        return None
+    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return _("Changes to %(label)s have been requested.") % {"label": label}
+    if state.status != WorkflowState.STATUS_APPROVED:
+        return None
+    if obj.live and obj.live_revision_id == obj.latest_revision_id:
+        return _("%(label)s has been approved and published.") % {"label": label}
+    return _("%(label)s has been approved and scheduled for publishing.") % {
+        "label": label
+    }
+
+
+def say_what_the_review_did(request, page):
+    """``after_edit_page``: after a review action on the edit form, put what it
+    did in place of Wagtail's "has been updated"."""
+    if request.method != "POST" or not request.POST.get("action-workflow-action"):
+        return
+    title = page.get_admin_display_title()
+    message = review_outcome_message(page, _("Page '%(title)s'") % {"title": title})
+    if message is None:
+        return
+    # Wagtail's own words in edit.py, which it has just queued.
+    updated = _("Page '%(page_title)s' has been updated.") % {"page_title": title}
+    storage = get_messages(request)
+    for queued in storage:
+        if queued.message == updated:
+            queued.message = message
+    # Reading the messages marks them shown; they are still to be shown.
+    storage.used = False

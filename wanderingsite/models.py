@@ -33,7 +33,14 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Page,
+    PageViewRestriction,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES
@@ -221,8 +228,39 @@ class ArchiveTag(TagBase):
         return tag_path(self.slug)
 
 
-class Person(index.Indexed, models.Model):
-    """A person or an institution named by the sources."""
+def public_people_q(prefix: str = "") -> Q:
+    """People the public may meet (published), from rows that reach a person
+    through ``prefix`` (``"person__"`` from a credit)."""
+    return Q(**{f"{prefix}live": True})
+
+
+def with_public_people(rows) -> list:
+    """The ``rows`` (credits, authors, actors) whose person the public may meet;
+    a person still a draft is left out until a moderator publishes them."""
+    return [row for row in rows if row.person.live]
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self) -> "PersonQuerySet":
+        """People the public may meet: published, as their live version (the row)."""
+        return self.filter(public_people_q())
+
+
+class Person(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    index.Indexed,
+    models.Model,
+):
+    """A person or an institution named by the sources.
+
+    Changes go through review as pages' do: the row is the live version, an
+    editor's change waits in a revision until a moderator publishes it, and a
+    person made outside the admin is a draft (``live`` is False) until
+    published, so that no code path shows an unreviewed name.
+    """
 
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
@@ -255,6 +293,7 @@ class Person(index.Indexed, models.Model):
         blank=True,
         help_text=_("One or two sentences on who this is, from the sources."),
     )
+    live = models.BooleanField(_("live"), default=False, editable=False)
 
     panels = [
         MultiFieldPanel(
@@ -273,6 +312,8 @@ class Person(index.Indexed, models.Model):
         index.SearchField("original_name"),
         index.SearchField("aliases"),
     ]
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person or institution")
