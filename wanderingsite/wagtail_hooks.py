@@ -46,6 +46,7 @@ register_snippet(ArchiveTagViewSet)
 
 hooks.register("before_edit_page", editorial.refuse_outdated_page_save)
 hooks.register("after_edit_page", editorial.say_what_the_review_did)
+hooks.register("before_edit_snippet", editorial.refuse_outdated_snippet_save)
 hooks.register("is_request_cacheable", cache.is_request_cacheable)
 hooks.register("is_response_cacheable", cache.is_response_cacheable)
 
