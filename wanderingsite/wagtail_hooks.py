@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.admin.utils import get_latest_str
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
@@ -36,7 +37,8 @@ class PersonViewSet(SnippetViewSet):
     menu_label = gettext_lazy("People")
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["name", "original_name", "kind"]
+    # Wagtail adds the status column only when list_display is left alone.
+    list_display = ["name", "original_name", "kind", LiveStatusTagColumn()]
     list_filter = ["kind"]
     search_fields = ["name", "original_name", "aliases"]
 
