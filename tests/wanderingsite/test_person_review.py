@@ -190,6 +190,19 @@ def test_person_rejected_change_stays_off_the_site(loaded_archive):
     assert NONCE not in Client().get(f"/essays/{ESSAY}/").content.decode()
 
 
+def test_person_list_shows_who_has_a_change_waiting(loaded_archive):
+    """The admin's list of people shows a person with an unpublished change as
+    live with a draft."""
+    person = Person.objects.get(slug="aynne-kokas")
+    editor = client_for(Client(), "editor")
+    post_person_edit(editor, person, name=f"{NONCE} Kokas")
+
+    listing = BeautifulSoup(editor.get(person_url("list")).content, "html.parser")
+
+    row = next(tr for tr in listing.select("tbody tr") if "Aynne" in tr.get_text())
+    assert "live + draft" in row.get_text(" ", strip=True)
+
+
 def test_person_added_by_an_editor_is_a_draft_in_review(loaded_archive):
     """A person an editor adds and submits is a draft: not among the public
     people, in review."""
