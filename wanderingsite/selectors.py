@@ -217,6 +217,8 @@ class PersonDetail:
     sections: list[PersonSection] = field(default_factory=list)
     mentions: list[PersonMentionEntry] = field(default_factory=list)
     mention_count: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    """How many visible pages of each type tie them, and name them, by key."""
 
     @property
     def tied_sections(self) -> list[PersonSection]:
@@ -291,44 +293,42 @@ def _ties(rows, page_field: str) -> list[PersonTie]:
 
 
 def person_detail(*, slug: str) -> PersonDetail | None:
-    """A person or institution the public may meet, the visible pages of each
-    type they are tied to (what they did on each), and the visible pages that
-    name them with their words; None for anyone else. A query for the person,
-    one per way of being tied, one for the mentions, and one for the counts
-    when a list is longer than ``PERSON_SECTION_LENGTH``."""
+    """A person or institution the public may meet, with what ``person_ties``
+    gives; None for anyone else."""
     person = public_person(slug=slug)
-    if person is None:
-        return None
+    return None if person is None else person_ties(person=person)
+
+
+def person_ties(*, person: Person) -> PersonDetail:
+    """The visible pages of each type ``person`` is tied to (what they did on
+    each, the first ``PERSON_SECTION_LENGTH``), and the visible pages that
+    name them with their words: one query per way of being tied, one for the
+    mentions and one for how many there are of each."""
     limit = PERSON_SECTION_LENGTH
+    counts = person_counts([person.pk]).get(person.pk, {})
     sections = []
     for archive_type, link, page_field in person_links():
-        rows = list(
-            link.objects.filter(person=person)
-            .filter(visible_q(f"{page_field}__"))
-            .select_related(page_field)
-            .order_by(*_through(f"{page_field}__", archive_type.ordering), "pk")[
-                : limit + 1
-            ]
+        rows = link.objects.filter(person=person).filter(visible_q(f"{page_field}__"))
+        ordering = _through(f"{page_field}__", archive_type.ordering)
+        ties = _ties(
+            rows.select_related(page_field).order_by(*ordering, "pk")[:limit],
+            page_field,
         )
-        ties = _ties(rows, page_field)
-        sections.append([archive_type, ties[:limit], len(ties), len(rows) > limit])
-    mention_rows = list(
+        sections.append(
+            PersonSection(archive_type, ties, counts.get(archive_type.key, 0))
+        )
+    mentions = (
         PersonMention.objects.filter(person=person)
         .filter(visible_q("page__"))
         .select_related("page")
-        .order_by("page__title", "pk")[: limit + 1]
+        .order_by("page__title", "pk")[:limit]
     )
-    counts = {}
-    if any(more for *_rest, more in sections) or len(mention_rows) > limit:
-        counts = person_counts([person.pk]).get(person.pk, {})
     return PersonDetail(
         person=person,
-        sections=[
-            PersonSection(t, ties, counts.get(t.key, n) if more else n)
-            for t, ties, n, more in sections
-        ],
-        mentions=[_mention_entry(row) for row in mention_rows[:limit]],
-        mention_count=counts.get(MENTION_KEY, len(mention_rows)),
+        sections=sections,
+        mentions=[_mention_entry(row) for row in mentions],
+        mention_count=counts.get(MENTION_KEY, 0),
+        counts=counts,
     )
 
 
