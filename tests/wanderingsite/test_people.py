@@ -318,3 +318,15 @@ def test_sitemap_people_section_lists_each_public_person(sample_archive, client)
     sitemap = client.get("/sitemap-people.xml").content.decode()
     for slug in ("aynne-kokas", "frant-gwo", "wang-xiaohui", "wu-jing"):
         assert f"/people/{slug}/</loc>" in sitemap
+
+
+def test_rebuild_mentions_second_run_changes_nothing(sample_archive):
+    """Rebuilding keeps the rows that still hold and corrects only the others."""
+    rebuild_mentions()
+    before = list(PersonMention.objects.order_by("pk").values())
+    PersonMention.objects.filter(pk=before[0]["id"]).update(passage="Not said.")
+    rebuild_mentions()
+    after = list(PersonMention.objects.order_by("pk").values())
+    assert after[:-1] == before[1:]
+    corrected = {k: v for k, v in after[-1].items() if k != "id"}
+    assert corrected == {k: v for k, v in before[0].items() if k != "id"}

@@ -117,17 +117,27 @@ def mentions_in(page, pattern: re.Pattern, owners: dict) -> list[PersonMention]:
 
 
 def rebuild_mentions() -> int:
-    """Replace every mention with those of the visible pages; their number."""
+    """Make the mentions those of the visible pages, changing only the rows
+    that differ (a second run changes nothing); their number."""
     pattern, owners = _people_names()
-    mentions = []
+    found = {}
     for archive_type in archive_types:
         pages = archive_type.model.objects.filter(visible_q()).order_by("pk")
         for page in pages.iterator(chunk_size=500):
-            mentions += mentions_in(page, pattern, owners)
+            for mention in mentions_in(page, pattern, owners):
+                found[mention.person_id, mention.page_id] = mention
+    fields = ("person_id", "page_id", "passage", "anchor")
     with transaction.atomic():
-        PersonMention.objects.all().delete()
-        PersonMention.objects.bulk_create(mentions, batch_size=2000)
-    return len(mentions)
+        stale = []
+        for pk, *stored in PersonMention.objects.values_list("pk", *fields):
+            wanted = found.get((stored[0], stored[1]))
+            if wanted is not None and [getattr(wanted, f) for f in fields] == stored:
+                del found[stored[0], stored[1]]
+            else:
+                stale.append(pk)
+        PersonMention.objects.filter(pk__in=stale).delete()
+        PersonMention.objects.bulk_create(found.values(), batch_size=2000)
+    return PersonMention.objects.count()
 
 
 def update_page_mentions(page: Page) -> None:
