@@ -27,6 +27,7 @@ from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
 from wanderingsite.page_types import archive_types
 from wanderingsite.quotes import find_anchor
 from wanderingsite.search.lexicon import rebuild_lexicon
+from wanderingsite.services.mentions import rebuild_mentions
 
 from .archive_fixtures import (
     DEFAULT_FIXTURES_DIR,
@@ -384,6 +385,9 @@ class _Writer:
         self.progress("search terms", 0, 1)
         rebuild_lexicon()
         self.progress("search terms", 1, 1)
+        self.progress("mentions of people", 0, 1)
+        rebuild_mentions()
+        self.progress("mentions of people", 1, 1)
         return self.result
 
     def fill(self, plan: _PagePlan) -> None:
