@@ -499,7 +499,7 @@ def _most_published(essays: QuerySet, *, keep: str | None) -> list[Person]:
     one whose slug is ``keep`` if any of them is theirs, by name, each with
     ``n``."""
     writers = (
-        Person.objects.public()
+        Person.objects.published()
         .filter(essays_written__page__in=essays.values("pk"))
         .annotate(n=Count("essays_written"))
     )

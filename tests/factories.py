@@ -486,7 +486,7 @@ def rebuild_migrated_site() -> None:
         Collection.add_root(name="Root")
     _migration("0002_create_homepage").create_homepage(global_apps, None)
     Page.objects.filter(depth=1).update(numchild=1)
-    for name in ("0003_editorial_groups", "0011_person_review"):
+    for name in ("0003_editorial_groups", "0012_person_review"):
         for operation in _migration(name).Migration.operations:
             code = getattr(operation, "code", None)
             if code is not None:

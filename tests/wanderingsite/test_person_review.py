@@ -33,7 +33,7 @@ from tests.wanderingsite.editorial_helpers import (
 from wanderingsite.models import LoadedRecord, Person
 from wanderingsite.search import search_archive
 
-migration = importlib.import_module("wanderingsite.migrations.0011_person_review")
+migration = importlib.import_module("wanderingsite.migrations.0012_person_review")
 
 HEADER = "X-Page-Cache"
 # A word no source holds, so that only the new name can bring it to a page.

@@ -108,7 +108,7 @@ def _names(pages) -> list[str]:
             .values_list("name")
             for t in archive_types
         ),
-        Person.objects.public().filter(credited).order_by().values_list("name"),
+        Person.objects.published().filter(credited).order_by().values_list("name"),
     ]
     return [
         line

@@ -27,6 +27,7 @@ from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
 from wanderingsite.page_types import archive_types
 from wanderingsite.quotes import find_anchor
 from wanderingsite.search.lexicon import rebuild_lexicon
+from wanderingsite.services.mentions import rebuild_mentions
 
 from .archive_fixtures import (
     DEFAULT_FIXTURES_DIR,
@@ -262,7 +263,7 @@ class _Writer:
             return instance
         if record.revision_id is None:
             # Loaded before people had revisions, and unchanged since: the
-            # person's first revision (migration 0011) is the loader's.
+            # person's first revision (migration 0012) is the loader's.
             record.revision_id = instance.latest_revision_id
             record.save(update_fields=["revision"])
         if fingerprint == record.fingerprint:
@@ -458,6 +459,9 @@ class _Writer:
         self.progress("search terms", 0, 1)
         rebuild_lexicon()
         self.progress("search terms", 1, 1)
+        self.progress("mentions of people", 0, 1)
+        rebuild_mentions()
+        self.progress("mentions of people", 1, 1)
         return self.result
 
     def fill(self, plan: _PagePlan) -> None:

@@ -1,6 +1,6 @@
 """People get drafts, revisions, locking and review (Wagtail's mixins).
 
-A person added after this is a draft until published; 0011 makes the people
+A person added after this is a draft until published; 0012 makes the people
 already here live, each with a first revision.
 """
 
@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
-        ('wanderingsite', '0009_page_publication_order_index'),
+        ('wanderingsite', '0010_person_mentions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
     """People live with a first revision, their rights, and the review workflow."""
 
     dependencies = [
-        ("wanderingsite", "0010_person_review_state"),
+        ("wanderingsite", "0011_person_review_state"),
         ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
     ]
 
