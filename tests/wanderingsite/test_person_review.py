@@ -221,16 +221,19 @@ def test_person_added_by_an_editor_is_a_draft_in_review(loaded_archive):
 
 def test_person_never_published_appears_on_no_public_surface(loaded_archive):
     """A draft person credited on a live film and writing a live essay is left
-    out of the film's credits, the essay's byline, the essay listings, the API,
-    the JSON-LD and search; the published people beside them still show."""
+    out of the film's credits, the essay's byline, the essay listings, the
+    people pages, the sitemap, the API, the JSON-LD and search; the published
+    people beside them still show."""
     draft = make_person(f"{NONCE} Draft", live=False)
     film, essay = FilmPage.objects.get(slug=FILM), EssayPage.objects.get(slug=ESSAY)
     FilmCredit.objects.create(page=film, person=draft, role="cast", character="X")
     EssayAuthor.objects.create(page=essay, person=draft, affiliation="Y")
     visitor = Client()
 
-    for url in (film.url, essay.url, "/essays/", "/", f"/api/v2/pages/{film.pk}/"):
+    surfaces = [film.url, essay.url, "/essays/", "/", "/people/", "/sitemap.xml"]
+    for url in [*surfaces, f"/api/v2/pages/{film.pk}/", "/api/v2/people/"]:
         assert NONCE not in _public(visitor, url).content.decode(), url
+    assert visitor.get(draft.get_absolute_url()).status_code == 404
     api = json.loads(_public(visitor, f"/api/v2/pages/{essay.pk}/").content)
     assert [a["person"]["name"] for a in api["authors"]] == ["Aynne Kokas"]
     assert "Jing Wu" in _public(visitor, film.url).content.decode()
