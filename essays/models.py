@@ -3,6 +3,8 @@ read."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -10,7 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_unicode_re
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -29,7 +32,8 @@ from wagtail.search import index
 
 from films.models import FilmPage, PolicyEventPage
 from wanderingsite import serializers
-from wanderingsite.blocks import ArticleBodyBlock
+from wanderingsite.blocks import ArticleBodyBlock, block_anchor
+from wanderingsite.citing import Reference, page_reference
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.listing import (
     LISTING_CHOICES,
@@ -39,6 +43,7 @@ from wanderingsite.listing import (
     tag_choices,
     with_tags,
 )
+from wanderingsite.marking import RANK_QUOTE, Mark, mark_html, plain_text
 from wanderingsite.models import (
     ArchiveIndexPage,
     ArchivePage,
@@ -48,13 +53,30 @@ from wanderingsite.models import (
     tags_panel,
 )
 from wanderingsite.page_types import ArchiveType, archive_types
-from wanderingsite.quotes import block_text, find_anchor
+from wanderingsite.quotes import (
+    block_text,
+    find_anchor,
+    normalise,
+    quote_id,
+    quote_span,
+)
 from wanderingsite.visibility import visible_q
 
 NOT_RECORDED = _("not recorded")
 ESSAYS_PER_PAGE = 10
 _NEWEST_FIRST = (F("published_date").desc(nulls_last=True), "title")
 _BY_DATE = (F("date").asc(nulls_last=True), "title")
+FROM_PARAM = "from"
+"""The query parameter of a citation's link that names the fact it supports."""
+_FACT_KEY = re.compile(r"\A([0-9]{1,12})-([0-9a-f]{8})\Z")
+_SHORTEST_LINKED_TITLE = 3
+
+
+def fact_digest(claim: str, quote: str) -> str:
+    """Names a fact by its claim and quote: the same across reloads and
+    revisions while they stay the same."""
+    words = f"{normalise(claim)}\n{normalise(quote)}".encode()
+    return hashlib.sha1(words, usedforsecurity=False).hexdigest()[:8]
 
 
 class EssayPageTag(ItemBase):
@@ -172,7 +194,33 @@ class Citation(models.Model):
             )
         self.anchor = anchor
 
+    @property
+    def quote_id(self) -> str:
+        """The id of the quoted words on the essay's page."""
+        return quote_id(self.anchor, self.quote)
+
+    @property
+    def fact_anchor(self) -> str:
+        """The id of the fact on its own page."""
+        return f"fact-{fact_digest(self.claim, self.quote)}"
+
+    @property
+    def back_anchor(self) -> str:
+        """Where the essay's "back to the fact" lands on the fact's page."""
+        return self.fact_anchor
+
     def get_url(self, request=None) -> str:
+        """The quoted words, ``/essays/<slug>/?from=<fact>#<quote id>``: the
+        essay highlights them, and its banner names the fact and leads back."""
+        url = self.essay.get_url(request) or ""
+        if not url:
+            return ""
+        page_id = getattr(self, "page_id", None)
+        digest = fact_digest(self.claim, self.quote)
+        query = f"?{FROM_PARAM}={page_id}-{digest}" if page_id else ""
+        return f"{url}{query}#{self.quote_id}"
+
+    def get_paragraph_url(self, request=None) -> str:
         """The cited paragraph: ``/essays/<slug>/#<anchor>``."""
         url = self.essay.get_url(request) or ""
         return f"{url}#{self.anchor}" if self.anchor else url
@@ -277,6 +325,135 @@ class BoxOfficeFigure(Orderable, Citation):
         *(panel for panel in Citation.panels if panel.field_name != "topic"),
     ]
 
+    @property
+    def back_anchor(self) -> str:
+        # The film page's box-office rows carry no ids of their own: the
+        # essay leads back to the table.
+        return BOX_OFFICE_ANCHOR
+
+
+BOX_OFFICE_ANCHOR = "box-office-heading"
+"""The id of the box-office table's heading on a film's page."""
+
+
+@dataclass(frozen=True)
+class CitingFact:
+    """A fact on a page the public may see that quotes an essay."""
+
+    kind: str
+    """"film", "event" or "box-office"."""
+    page_id: int
+    page_title: str
+    page_url: str
+    claim: str
+    quote: str
+    anchor: str
+    order: tuple = ()
+
+    KIND_LABELS = {
+        "film": _("film"),
+        "event": _("policy event"),
+        "box-office": _("film, box office"),
+    }
+
+    @property
+    def digest(self) -> str:
+        return fact_digest(self.claim, self.quote)
+
+    @property
+    def key(self) -> str:
+        """What the ``from`` parameter of a link from the fact says."""
+        return f"{self.page_id}-{self.digest}"
+
+    @property
+    def quote_id(self) -> str:
+        return quote_id(self.anchor, self.quote)
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def back_url(self) -> str:
+        """The fact on its page."""
+        anchor = f"fact-{self.digest}"
+        if self.kind == "box-office":
+            anchor = BOX_OFFICE_ANCHOR
+        return f"{self.page_url}#{anchor}"
+
+
+def _citing_rows(model, kind: str, essay_id: int) -> QuerySet:
+    return (
+        model.objects.filter(visible_q("page__"), essay_id=essay_id)
+        .order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list(
+            "page_id",
+            "page__title",
+            "page__url_path",
+            "claim",
+            "quote",
+            "anchor",
+            "sort_order",
+            "kind",
+        )
+    )
+
+
+def citing_facts(essay_id: int, request=None) -> list[CitingFact]:
+    """The facts on pages the public may see that quote the essay: one query
+    over films' facts, their box-office figures and events' facts."""
+    rows = [
+        _citing_rows(model, kind, essay_id)
+        for model, kind in (
+            (FilmCitation, "film"),
+            (BoxOfficeFigure, "box-office"),
+            (EventCitation, "event"),
+        )
+    ]
+    facts = [
+        CitingFact(
+            kind=kind,
+            page_id=page_id,
+            page_title=title,
+            page_url=Page(pk=page_id, url_path=url_path).get_url(request) or "",
+            claim=claim,
+            quote=quote,
+            anchor=anchor,
+            order=(title.lower(), page_id, kind, sort_order),
+        )
+        for page_id, title, url_path, claim, quote, anchor, sort_order, kind in rows[
+            0
+        ].union(*rows[1:], all=True)
+    ]
+    return sorted(facts, key=lambda fact: fact.order)
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """One block of an essay's body as its page shows it."""
+
+    block: object
+    anchor: str
+    number: int = 0
+    """A paragraph's place among the paragraphs, from 1."""
+    text: SafeString | None = None
+    """A paragraph's words, its quoted words and the films it names marked."""
+    facts: tuple[CitingFact, ...] = ()
+    lost: tuple[str, ...] = ()
+    """The ids of quotes cited here that the words no longer hold."""
+
+    @property
+    def is_paragraph(self) -> bool:
+        return self.block.block_type == "paragraph"
+
+
+@dataclass(frozen=True)
+class CitedParagraph:
+    anchor: str
+    number: int
+    facts: tuple[CitingFact, ...]
+
 
 @dataclass
 class EssayDetail:
@@ -284,6 +461,163 @@ class EssayDetail:
     films: list[FilmPage] = field(default_factory=list)
     events: list[PolicyEventPage] = field(default_factory=list)
     tags: list[ArchiveTag] = field(default_factory=list)
+    body: list[BodyPart] = field(default_factory=list)
+    cited: list[CitedParagraph] = field(default_factory=list)
+    """The paragraphs that facts quote, in order, with those facts."""
+    arrived_from: CitingFact | None = None
+    """The fact whose citation the visitor followed here (``?from=``)."""
+
+    @property
+    def citing_count(self) -> int:
+        return sum(len(paragraph.facts) for paragraph in self.cited)
+
+
+def film_names(request=None) -> dict[str, str]:
+    """Each title a public film goes by (its title, original and other
+    titles) with the film's URL: one query. A title two films share is left
+    out, and so is one too short to tell from a word."""
+    names: dict[str, str | None] = {}
+    rows = FilmPage.objects.filter(visible_q()).values_list(
+        "pk", "title", "original_title", "other_titles", "url_path"
+    )
+    for pk, title, original, others, url_path in rows:
+        url = Page(pk=pk, url_path=url_path).get_url(request)
+        for name in {title, original, *others.splitlines()}:
+            name = name.strip()
+            if url and len(name) >= _SHORTEST_LINKED_TITLE:
+                names[name] = url if names.get(name, url) == url else None
+    return {name: url for name, url in names.items() if url}
+
+
+def _names_in(names: dict[str, str], text: str) -> re.Pattern | None:
+    """A pattern for the ``names`` that occur in ``text`` as whole words,
+    the longest first ("The Wandering Earth II" before "The Wandering Earth")."""
+    present = sorted((name for name in names if name in text), key=len, reverse=True)
+    if not present:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, present))})(?!\w)")
+
+
+def _film_marks(text: str, pattern, names: dict[str, str]) -> list[Mark]:
+    """A link on the first mention of each film in a paragraph's ``text``."""
+    if pattern is None:
+        return []
+    marks, linked = [], set()
+    for match in pattern.finditer(text):
+        url = names[match.group(0)]
+        if url in linked:
+            continue
+        linked.add(url)
+        marks.append(
+            Mark(
+                match.start(),
+                match.end(),
+                "a",
+                (("class", "film-link"), ("href", url)),
+                not_inside=frozenset({"a"}),
+                whole=True,
+            )
+        )
+    return marks
+
+
+def _quote_mark(start: int, end: int, target: str) -> Mark:
+    return Mark(
+        start,
+        end,
+        "span",
+        (("class", "cited"), ("id", target)),
+        rank=RANK_QUOTE,
+        continued=(("class", "cited cited--continued"),),
+    )
+
+
+def essay_body(body, facts: list[CitingFact], names: dict[str, str]):
+    """The blocks of ``body`` as the page shows them, each paragraph's quoted
+    words marked with their ids and the films it names linked, and the
+    paragraphs ``facts`` quote, with them. Only elements are added: the
+    words stay as they are."""
+    blocks = list(body)
+    paragraphs = []  # (block index, number, anchor, markup, text)
+    for n, block in enumerate(blocks):
+        if block.block_type == "paragraph":
+            markup = str(block.value.get("text") or "")
+            paragraphs.append(
+                (
+                    n,
+                    len(paragraphs) + 1,
+                    block_anchor(block),
+                    markup,
+                    plain_text(markup),
+                )
+            )
+    by_anchor = {p[2]: p for p in paragraphs}
+
+    located: dict[str, tuple] = {}  # quote id: (paragraph, start, end) or (paragraph,)
+    for fact in facts:
+        if fact.quote_id in located:
+            continue
+        stored = by_anchor.get(fact.anchor)
+        for paragraph in ([stored] if stored else []) + paragraphs:
+            span = quote_span(paragraph[4], fact.quote)
+            if span is not None:
+                located[fact.quote_id] = (paragraph, *span)
+                break
+        else:
+            home = stored or (paragraphs[0] if paragraphs else None)
+            if home is not None:
+                located[fact.quote_id] = (home,)
+
+    facts_in: dict[str, list[CitingFact]] = {}
+    quotes_in: dict[str, list[Mark]] = {}
+    lost_in: dict[str, list[str]] = {}
+    for fact in facts:
+        place = located.get(fact.quote_id)
+        if place is None:
+            continue
+        anchor = place[0][2]
+        facts_in.setdefault(anchor, []).append(fact)
+        if len(place) == 3:
+            marks = quotes_in.setdefault(anchor, [])
+            if all(dict(m.attrs).get("id") != fact.quote_id for m in marks):
+                marks.append(_quote_mark(place[1], place[2], fact.quote_id))
+        elif fact.quote_id not in lost_in.get(anchor, []):
+            lost_in.setdefault(anchor, []).append(fact.quote_id)
+
+    pattern = _names_in(names, " ".join(p[4] for p in paragraphs))
+    parts = []
+    numbered = {p[0]: p for p in paragraphs}
+    for n, block in enumerate(blocks):
+        paragraph = numbered.get(n)
+        if paragraph is None:
+            prefix = "h" if block.block_type == "heading" else "p"
+            parts.append(BodyPart(block, block_anchor(block, prefix)))
+            continue
+        _, number, anchor, markup, text = paragraph
+        marks = [*quotes_in.get(anchor, ()), *_film_marks(text, pattern, names)]
+        parts.append(
+            BodyPart(
+                block,
+                anchor,
+                number=number,
+                text=mark_safe(mark_html(markup, marks)),  # noqa: S308 - rich text, marks escaped
+                facts=tuple(facts_in.get(anchor, ())),
+                lost=tuple(lost_in.get(anchor, ())),
+            )
+        )
+    cited = [
+        CitedParagraph(part.anchor, part.number, part.facts)
+        for part in parts
+        if part.facts
+    ]
+    return parts, cited
+
+
+def _arrived_from(facts: list[CitingFact], value: str | None) -> CitingFact | None:
+    """The fact a ``from`` value names; None, unread, for what names none."""
+    if not value or not _FACT_KEY.match(value):
+        return None
+    return next((fact for fact in facts if fact.key == value), None)
 
 
 def _with_authors(essays: QuerySet) -> QuerySet:
@@ -315,6 +649,24 @@ class EssayPage(ArchivePage):
         blank=True,
         max_length=500,
         help_text=_("Where the original can be read; leave blank if not recorded."),
+    )
+    provenance = models.TextField(
+        _("why the archive holds the text"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "In a sentence or two, why the archive reproduces the essay's full "
+            "text; shown beside where it first appeared."
+        ),
+    )
+    rights = models.CharField(
+        _("terms of reproduction"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The licence or permission under which the archive reproduces the "
+            "text, as recorded; leave blank if not recorded."
+        ),
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
     films = ParentalManyToManyField(
@@ -359,6 +711,8 @@ class EssayPage(ArchivePage):
                     ]
                 ),
                 FieldPanel("source_url"),
+                FieldPanel("provenance"),
+                FieldPanel("rights"),
             ],
             heading=_("Publication"),
         ),
@@ -417,6 +771,8 @@ class EssayPage(ArchivePage):
             "date_display", serializer=serializers.CharField(source="published_display")
         ),
         APIField("source_url"),
+        APIField("provenance"),
+        APIField("rights"),
         APIField("body"),
         APIField("films", serializer=serializers.PagesField()),
         APIField("events", serializer=serializers.PagesField()),
@@ -435,7 +791,10 @@ class EssayPage(ArchivePage):
         ]
 
     def get_page_context(self, request) -> dict:
-        return {"essay": self.get_detail()}
+        arrived = request.GET.get(FROM_PARAM) if request is not None else None
+        # A citation's link is the essay's page with a banner, not a page of
+        # its own for search engines.
+        return {"essay": self.get_detail(request, arrived), "noindex": bool(arrived)}
 
     @property
     def published_display(self) -> str:
@@ -445,11 +804,14 @@ class EssayPage(ArchivePage):
     def published_iso(self) -> str:
         return iso_precise_date(self.published_date, self.published_date_precision)
 
-    def get_detail(self) -> EssayDetail:
-        """What the page shows besides the essay's own fields."""
+    def get_detail(self, request=None, arrived: str | None = None) -> EssayDetail:
+        """What the page shows besides the essay's own fields; ``arrived`` is
+        the ``from`` of the citation the visitor followed, if any."""
         # values_list works on the saved relations and on a preview's unsaved ones.
         film_ids = self.films.values_list("id", flat=True)
         event_ids = self.events.values_list("id", flat=True)
+        facts = citing_facts(self.pk, request) if self.pk else []
+        body, cited = essay_body(self.body, facts, film_names(request))
         return EssayDetail(
             authors=list(self.authors.select_related("person")),
             films=list(
@@ -463,6 +825,26 @@ class EssayPage(ArchivePage):
                 )
             ),
             tags=sorted(self.tags.all(), key=lambda t: t.name.lower()),
+            body=body,
+            cited=cited,
+            arrived_from=_arrived_from(facts, arrived),
+        )
+
+    def get_reference(self, request, context=None) -> Reference:
+        """The essay as the work it is, held by the archive."""
+        authors = (
+            context["essay"].authors
+            if context
+            else list(self.authors.select_related("person"))
+        )
+        return page_reference(
+            self,
+            request,
+            authors=tuple(author.person.name for author in authors),
+            publication=self.publication,
+            published=self.published_date,
+            published_precision=self.published_date_precision,
+            original_url=self.source_url,
         )
 
     def get_json_ld(self, context) -> dict:
