@@ -571,7 +571,13 @@ def essay_body(body, facts: list[CitingFact], names: dict[str, str]):
     facts_in: dict[str, list[CitingFact]] = {}
     quotes_in: dict[str, list[Mark]] = {}
     lost_in: dict[str, list[str]] = {}
-    for fact in facts:
+
+    def where(fact: CitingFact) -> int:
+        place = located.get(fact.quote_id, ())
+        return place[1] if len(place) == 3 else -1
+
+    # Each paragraph's facts in the order their words come in it.
+    for fact in sorted(facts, key=where):
         place = located.get(fact.quote_id)
         if place is None:
             continue

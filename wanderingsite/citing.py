@@ -121,9 +121,12 @@ class Reference:
     @property
     def plain_text(self) -> str:
         """One sentence a reader can paste: who, what, where, and the permalink."""
-        title = f"\u201c{_one_line(self.title)}\u201d"
+        title = _one_line(self.title)
         if not self.is_essay:
-            return f"{title}, {self.genre} page. {self._held()}."
+            return f"\u201c{title}\u201d, {self.genre} page. {self._held()}."
+        if not title.endswith((".", "?", "!")):
+            title += "."
+        title = f"\u201c{title}\u201d"
         parts = []
         if self.authors:
             parts.append(f"{' and '.join(self.authors)}.")
