@@ -150,7 +150,8 @@ class Reference:
                 note += f", {self.original_url}"
             note += f". Full text in {SITE_NAME}"
         if self.updated:
-            note += f"; page last updated {self.updated.isoformat()}"
+            last = "last updated" if not self.is_essay else "page last updated"
+            note += f"; {last} {self.updated.isoformat()}"
         return note + "."
 
     @property
@@ -235,7 +236,12 @@ class Reference:
 
     @property
     def csl_json(self) -> str:
-        return json.dumps([self.csl], ensure_ascii=False, indent=2) + "\n"
+        """A CSL-JSON list of the one item, a field a line."""
+        fields = ",\n".join(
+            f"    {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}"
+            for name, value in self.csl.items()
+        )
+        return f"[\n  {{\n{fields}\n  }}\n]\n"
 
     def render(self, suffix: str) -> str:
         """The reference in the format of the download ``suffix``."""
