@@ -3,8 +3,6 @@ read."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -13,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_unicode_re
 from django.db import models
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -32,7 +29,7 @@ from wagtail.search import index
 
 from films.models import FilmPage, PolicyEventPage
 from wanderingsite import serializers
-from wanderingsite.blocks import ArticleBodyBlock, block_anchor
+from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.citing import Reference, page_reference
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.listing import (
@@ -43,7 +40,6 @@ from wanderingsite.listing import (
     tag_choices,
     with_tags,
 )
-from wanderingsite.marking import RANK_QUOTE, Mark, mark_html, plain_text
 from wanderingsite.models import (
     ArchiveIndexPage,
     ArchivePage,
@@ -53,30 +49,25 @@ from wanderingsite.models import (
     tags_panel,
 )
 from wanderingsite.page_types import ArchiveType, archive_types
-from wanderingsite.quotes import (
-    block_text,
-    find_anchor,
-    normalise,
-    quote_id,
-    quote_span,
-)
+from wanderingsite.quotes import block_text, find_anchor, quote_id
 from wanderingsite.visibility import visible_q
+
+from .passages import (
+    BOX_OFFICE_ANCHOR,
+    FROM_PARAM,
+    SHORTEST_LINKED_TITLE,
+    BodyPart,
+    CitedParagraph,
+    CitingFact,
+    arrived_from,
+    essay_body,
+    fact_digest,
+)
 
 NOT_RECORDED = _("not recorded")
 ESSAYS_PER_PAGE = 10
 _NEWEST_FIRST = (F("published_date").desc(nulls_last=True), "title")
 _BY_DATE = (F("date").asc(nulls_last=True), "title")
-FROM_PARAM = "from"
-"""The query parameter of a citation's link that names the fact it supports."""
-_FACT_KEY = re.compile(r"\A([0-9]{1,12})-([0-9a-f]{8})\Z")
-_SHORTEST_LINKED_TITLE = 3
-
-
-def fact_digest(claim: str, quote: str) -> str:
-    """Names a fact by its claim and quote: the same across reloads and
-    revisions while they stay the same."""
-    words = f"{normalise(claim)}\n{normalise(quote)}".encode()
-    return hashlib.sha1(words, usedforsecurity=False).hexdigest()[:8]
 
 
 class EssayPageTag(ItemBase):
@@ -332,56 +323,6 @@ class BoxOfficeFigure(Orderable, Citation):
         return BOX_OFFICE_ANCHOR
 
 
-BOX_OFFICE_ANCHOR = "box-office-heading"
-"""The id of the box-office table's heading on a film's page."""
-
-
-@dataclass(frozen=True)
-class CitingFact:
-    """A fact on a page the public may see that quotes an essay."""
-
-    kind: str
-    """"film", "event" or "box-office"."""
-    page_id: int
-    page_title: str
-    page_url: str
-    claim: str
-    quote: str
-    anchor: str
-    order: tuple = ()
-
-    KIND_LABELS = {
-        "film": _("film"),
-        "event": _("policy event"),
-        "box-office": _("film, box office"),
-    }
-
-    @property
-    def digest(self) -> str:
-        return fact_digest(self.claim, self.quote)
-
-    @property
-    def key(self) -> str:
-        """What the ``from`` parameter of a link from the fact says."""
-        return f"{self.page_id}-{self.digest}"
-
-    @property
-    def quote_id(self) -> str:
-        return quote_id(self.anchor, self.quote)
-
-    @property
-    def kind_label(self) -> str:
-        return str(self.KIND_LABELS.get(self.kind, self.kind))
-
-    @property
-    def back_url(self) -> str:
-        """The fact on its page."""
-        anchor = f"fact-{self.digest}"
-        if self.kind == "box-office":
-            anchor = BOX_OFFICE_ANCHOR
-        return f"{self.page_url}#{anchor}"
-
-
 def _citing_rows(model, kind: str, essay_id: int) -> QuerySet:
     return (
         model.objects.filter(visible_q("page__"), essay_id=essay_id)
@@ -429,32 +370,6 @@ def citing_facts(essay_id: int, request=None) -> list[CitingFact]:
     return sorted(facts, key=lambda fact: fact.order)
 
 
-@dataclass(frozen=True)
-class BodyPart:
-    """One block of an essay's body as its page shows it."""
-
-    block: object
-    anchor: str
-    number: int = 0
-    """A paragraph's place among the paragraphs, from 1."""
-    text: SafeString | None = None
-    """A paragraph's words, its quoted words and the films it names marked."""
-    facts: tuple[CitingFact, ...] = ()
-    lost: tuple[str, ...] = ()
-    """The ids of quotes cited here that the words no longer hold."""
-
-    @property
-    def is_paragraph(self) -> bool:
-        return self.block.block_type == "paragraph"
-
-
-@dataclass(frozen=True)
-class CitedParagraph:
-    anchor: str
-    number: int
-    facts: tuple[CitingFact, ...]
-
-
 @dataclass
 class EssayDetail:
     authors: list[EssayAuthor] = field(default_factory=list)
@@ -484,146 +399,9 @@ def film_names(request=None) -> dict[str, str]:
         url = Page(pk=pk, url_path=url_path).get_url(request)
         for name in {title, original, *others.splitlines()}:
             name = name.strip()
-            if url and len(name) >= _SHORTEST_LINKED_TITLE:
+            if url and len(name) >= SHORTEST_LINKED_TITLE:
                 names[name] = url if names.get(name, url) == url else None
     return {name: url for name, url in names.items() if url}
-
-
-def _names_in(names: dict[str, str], text: str) -> re.Pattern | None:
-    """A pattern for the ``names`` that occur in ``text`` as whole words,
-    the longest first ("The Wandering Earth II" before "The Wandering Earth")."""
-    present = sorted((name for name in names if name in text), key=len, reverse=True)
-    if not present:
-        return None
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, present))})(?!\w)")
-
-
-def _film_marks(text: str, pattern, names: dict[str, str]) -> list[Mark]:
-    """A link on the first mention of each film in a paragraph's ``text``."""
-    if pattern is None:
-        return []
-    marks, linked = [], set()
-    for match in pattern.finditer(text):
-        url = names[match.group(0)]
-        if url in linked:
-            continue
-        linked.add(url)
-        marks.append(
-            Mark(
-                match.start(),
-                match.end(),
-                "a",
-                (("class", "film-link"), ("href", url)),
-                not_inside=frozenset({"a"}),
-                whole=True,
-            )
-        )
-    return marks
-
-
-def _quote_mark(start: int, end: int, target: str) -> Mark:
-    return Mark(
-        start,
-        end,
-        "span",
-        (("class", "cited"), ("id", target)),
-        rank=RANK_QUOTE,
-        continued=(("class", "cited cited--continued"),),
-    )
-
-
-def essay_body(body, facts: list[CitingFact], names: dict[str, str]):
-    """The blocks of ``body`` as the page shows them, each paragraph's quoted
-    words marked with their ids and the films it names linked, and the
-    paragraphs ``facts`` quote, with them. Only elements are added: the
-    words stay as they are."""
-    blocks = list(body)
-    paragraphs = []  # (block index, number, anchor, markup, text)
-    for n, block in enumerate(blocks):
-        if block.block_type == "paragraph":
-            markup = str(block.value.get("text") or "")
-            paragraphs.append(
-                (
-                    n,
-                    len(paragraphs) + 1,
-                    block_anchor(block),
-                    markup,
-                    plain_text(markup),
-                )
-            )
-    by_anchor = {p[2]: p for p in paragraphs}
-
-    located: dict[str, tuple] = {}  # quote id: (paragraph, start, end) or (paragraph,)
-    for fact in facts:
-        if fact.quote_id in located:
-            continue
-        stored = by_anchor.get(fact.anchor)
-        for paragraph in ([stored] if stored else []) + paragraphs:
-            span = quote_span(paragraph[4], fact.quote)
-            if span is not None:
-                located[fact.quote_id] = (paragraph, *span)
-                break
-        else:
-            home = stored or (paragraphs[0] if paragraphs else None)
-            if home is not None:
-                located[fact.quote_id] = (home,)
-
-    facts_in: dict[str, list[CitingFact]] = {}
-    quotes_in: dict[str, list[Mark]] = {}
-    lost_in: dict[str, list[str]] = {}
-
-    def where(fact: CitingFact) -> int:
-        place = located.get(fact.quote_id, ())
-        return place[1] if len(place) == 3 else -1
-
-    # Each paragraph's facts in the order their words come in it.
-    for fact in sorted(facts, key=where):
-        place = located.get(fact.quote_id)
-        if place is None:
-            continue
-        anchor = place[0][2]
-        facts_in.setdefault(anchor, []).append(fact)
-        if len(place) == 3:
-            marks = quotes_in.setdefault(anchor, [])
-            if all(dict(m.attrs).get("id") != fact.quote_id for m in marks):
-                marks.append(_quote_mark(place[1], place[2], fact.quote_id))
-        elif fact.quote_id not in lost_in.get(anchor, []):
-            lost_in.setdefault(anchor, []).append(fact.quote_id)
-
-    pattern = _names_in(names, " ".join(p[4] for p in paragraphs))
-    parts = []
-    numbered = {p[0]: p for p in paragraphs}
-    for n, block in enumerate(blocks):
-        paragraph = numbered.get(n)
-        if paragraph is None:
-            prefix = "h" if block.block_type == "heading" else "p"
-            parts.append(BodyPart(block, block_anchor(block, prefix)))
-            continue
-        _, number, anchor, markup, text = paragraph
-        marks = [*quotes_in.get(anchor, ()), *_film_marks(text, pattern, names)]
-        parts.append(
-            BodyPart(
-                block,
-                anchor,
-                number=number,
-                text=mark_safe(mark_html(markup, marks)),  # noqa: S308 - rich text, marks escaped
-                facts=tuple(facts_in.get(anchor, ())),
-                lost=tuple(lost_in.get(anchor, ())),
-            )
-        )
-    cited = [
-        CitedParagraph(part.anchor, part.number, part.facts)
-        for part in parts
-        if part.facts
-    ]
-    return parts, cited
-
-
-def _arrived_from(facts: list[CitingFact], value: str | None) -> CitingFact | None:
-    """The fact a ``from`` value names; None, unread, for what names none."""
-    if not value or not _FACT_KEY.match(value):
-        return None
-    return next((fact for fact in facts if fact.key == value), None)
 
 
 def _with_authors(essays: QuerySet) -> QuerySet:
@@ -833,7 +611,7 @@ class EssayPage(ArchivePage):
             tags=sorted(self.tags.all(), key=lambda t: t.name.lower()),
             body=body,
             cited=cited,
-            arrived_from=_arrived_from(facts, arrived),
+            arrived_from=arrived_from(facts, arrived),
         )
 
     def get_reference(self, request, context=None) -> Reference:
