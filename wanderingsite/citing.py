@@ -86,6 +86,8 @@ class Reference:
     published: datetime.date | None = None
     published_precision: str = DatePrecision.DAY
     original_url: str = ""
+    path: str = ""
+    """The permalink on this site, for links from the page itself."""
     slug: str = ""
     downloads_path: dict[str, str] = field(default_factory=dict)
     """suffix: path of the download of each format, if the page has them."""
@@ -272,6 +274,7 @@ def page_reference(page, request, **essay) -> Reference:
         key=f"wea-{page.pk}" if page.pk else f"wea-{page.slug}",
         title=page.title,
         url=f"{root}{permalink_path(page.pk)}" if page.pk else "",
+        path=permalink_path(page.pk) if page.pk else "",
         genre=str(page._meta.verbose_name),
         updated=updated,
         slug=page.slug,

@@ -51,7 +51,8 @@ def test_cite_this_page_on_every_page_type_gives_its_permalink(
     page = _page_at(url)
     section = _cite_section(client.get(url))
     permalink = f"{_root()}/p/{page.pk}/"
-    assert section.find("a", href=permalink) is not None
+    link = section.select_one(".cite-page__permalink a")
+    assert (link["href"], link.get_text()) == (f"/p/{page.pk}/", permalink)
     plain = section.select_one(".cite-page__plain").get_text()
     assert permalink in plain
     assert page.title in plain
