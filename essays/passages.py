@@ -8,13 +8,19 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from wanderingsite.blocks import block_anchor
 from wanderingsite.marking import RANK_QUOTE, Mark, mark_html, plain_text
-from wanderingsite.quotes import normalise, quote_id, quote_span
+from wanderingsite.quotes import (
+    normalise,
+    normalise_with_offsets,
+    quote_id,
+    quote_span,
+)
 
 FROM_PARAM = "from"
 """The query parameter of a citation's link that names the fact it supports."""
@@ -54,7 +60,7 @@ class CitingFact:
         "box-office": _("film, box office"),
     }
 
-    @property
+    @cached_property
     def digest(self) -> str:
         return fact_digest(self.claim, self.quote)
 
@@ -63,7 +69,7 @@ class CitingFact:
         """What the ``from`` parameter of a link from the fact says."""
         return f"{self.page_id}-{self.digest}"
 
-    @property
+    @cached_property
     def quote_id(self) -> str:
         return quote_id(self.anchor, self.quote)
 
@@ -170,13 +176,21 @@ def essay_body(body, facts: list[CitingFact], names: dict[str, str]):
             )
     by_anchor = {p[2]: p for p in paragraphs}
 
+    folded: dict[str, tuple[str, list[int]]] = {}
+
+    def span_in(paragraph, quote: str):
+        anchor, text = paragraph[2], paragraph[4]
+        if anchor not in folded:
+            folded[anchor] = normalise_with_offsets(text)
+        return quote_span(text, quote, folded[anchor])
+
     located: dict[str, tuple] = {}  # quote id: (paragraph, start, end) or (paragraph,)
     for fact in facts:
         if fact.quote_id in located:
             continue
         stored = by_anchor.get(fact.anchor)
         for paragraph in ([stored] if stored else []) + paragraphs:
-            span = quote_span(paragraph[4], fact.quote)
+            span = span_in(paragraph, fact.quote)
             if span is not None:
                 located[fact.quote_id] = (paragraph, *span)
                 break
@@ -223,7 +237,7 @@ def essay_body(body, facts: list[CitingFact], names: dict[str, str]):
                 block,
                 anchor,
                 number=number,
-                text=mark_safe(mark_html(markup, marks)),  # noqa: S308 - rich text, marks escaped
+                text=mark_safe(mark_html(markup, marks, text=text)),  # noqa: S308 - rich text, marks escaped
                 facts=tuple(facts_in.get(anchor, ())),
                 lost=tuple(lost_in.get(anchor, ())),
             )

@@ -11,6 +11,7 @@ entity it cannot count) is returned as it came, without marks.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterable
@@ -34,7 +35,7 @@ _BLOCK_TAGS = frozenset(
 _VOID_TAGS = frozenset(("br", "hr", "img", "wbr", "input", "source"))
 _TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.DOTALL)
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
-_ATOM = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.DOTALL)
+_ATOM = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|[^&]+|&")
 
 
 @dataclass(frozen=True)
@@ -99,15 +100,38 @@ def _open_tag(tag: str, attrs: Iterable[tuple[str, str]]) -> str:
     return f"<{tag}{rendered}>"
 
 
-def _parse(markup: str) -> _Parsed:
-    """The text as atoms (a character, an entity, or markup that holds no
-    words) and its elements as spans of atoms."""
+def _pieces(text: str, position: int, cuts: list[int]):
+    """``text`` (between tags, starting at word ``position``) as atoms: each
+    entity one, the characters between them in runs cut at ``cuts``."""
+    for atom in _ATOM.findall(text):
+        if atom.startswith("&"):
+            yield _Atom(atom, len(html.unescape(atom)))
+            position += len(html.unescape(atom))
+            continue
+        end = position + len(atom)
+        edge = bisect.bisect_right(cuts, position)
+        offset = 0
+        while edge < len(cuts) and cuts[edge] < end:
+            cut = cuts[edge] - position
+            if cut > offset:
+                yield _Atom(atom[offset:cut], cut - offset)
+            offset, edge = cut, edge + 1
+        yield _Atom(atom[offset:], len(atom) - offset)
+        position = end
+
+
+def _parse(markup: str, cuts: list[int]) -> _Parsed:
+    """The text as atoms (runs of characters cut where marks begin and end,
+    an entity, or markup that holds no words) and its elements as spans of
+    atoms."""
     parsed = _Parsed()
     stack: list[tuple[str, str, int]] = []
+    position = 0
     for token in _TOKEN.findall(markup):
         if not token.startswith("<"):
-            for atom in _ATOM.findall(token):
-                parsed.atoms.append(_Atom(atom, len(html.unescape(atom))))
+            for atom in _pieces(token, position, cuts):
+                parsed.atoms.append(atom)
+                position += atom.length
             continue
         name_match = _TAG_NAME.match(token)
         if token.startswith("<!--") or name_match is None:
@@ -148,16 +172,18 @@ def _parse(markup: str) -> _Parsed:
     return parsed
 
 
-def _atom_range(starts: list[int], atoms: list[_Atom], start: int, end: int):
-    """The atoms holding the words from ``start`` to ``end``, as a range."""
-    inside = [
-        n
-        for n, atom in enumerate(atoms)
-        if atom.length and starts[n] < end and starts[n] + atom.length > start
-    ]
-    if not inside:
+def _atom_range(starts: list[int], ends: list[int], start: int, end: int):
+    """The atoms holding the words from ``start`` to ``end``, as a range
+    (atoms without words at its edges left out)."""
+    first = bisect.bisect_right(ends, start)
+    last = bisect.bisect_left(starts, end) - 1
+    while first <= last and ends[first] == starts[first]:
+        first += 1
+    while last >= first and ends[last] == starts[last]:
+        last -= 1
+    if first > last:
         return None
-    return inside[0], inside[-1] + 1
+    return first, last + 1
 
 
 def _crosses(a: _Span, b: _Span) -> bool:
@@ -188,25 +214,29 @@ def _nested(spans: list[_Span]) -> list[_Span]:
     return placed
 
 
-def mark_html(markup: str, marks: Iterable[Mark]) -> str:
-    """``markup`` with ``marks`` wrapped around their words."""
+def mark_html(markup: str, marks: Iterable[Mark], text: str | None = None) -> str:
+    """``markup`` with ``marks`` wrapped around their words; ``text``, if
+    given, is ``plain_text(markup)``, already worked out."""
     marks = list(marks)
     if not marks:
         return markup
+    cuts = sorted({edge for mark in marks for edge in (mark.start, mark.end)})
     try:
-        parsed = _parse(markup)
+        parsed = _parse(markup, cuts)
     except _Unreadable:
         return markup
     atoms = parsed.atoms
-    if "".join(html.unescape(a.raw) for a in atoms if a.length) != plain_text(markup):
+    words = plain_text(markup) if text is None else text
+    if "".join(html.unescape(a.raw) for a in atoms if a.length) != words:
         return markup
-    starts, position = [], 0
+    starts, ends, position = [], [], 0
     for atom in atoms:
         starts.append(position)
         position += atom.length
+        ends.append(position)
     spans = list(parsed.spans)
     for mark in marks:
-        found = _atom_range(starts, atoms, mark.start, mark.end)
+        found = _atom_range(starts, ends, mark.start, mark.end)
         if found is None:
             continue
         start, end = found

@@ -80,13 +80,16 @@ def find_anchor(body, quote: str) -> str | None:
     return None
 
 
-def quote_span(text: str, quote: str) -> tuple[int, int] | None:
+def quote_span(
+    text: str, quote: str, folded: tuple[str, list[int]] | None = None
+) -> tuple[int, int] | None:
     """Where ``quote`` first occurs in ``text``, as ``find_anchor`` matches it:
-    the start and end offsets of its words in ``text``."""
+    the start and end offsets of its words in ``text``. ``folded``, if given,
+    is ``normalise_with_offsets(text)``, worked out once for many quotes."""
     wanted = normalise(quote)
     if not wanted:
         return None
-    folded, offsets = normalise_with_offsets(text)
+    folded, offsets = folded or normalise_with_offsets(text)
     found = folded.find(wanted)
     if found < 0:
         return None
