@@ -128,7 +128,7 @@ def test_essay_links_films_it_names_and_lists_the_facts_citing_it(
 def test_cite_this_page_gives_the_formats_and_a_permalink(
     site, page, screenshot, axe_violations, viewport
 ):
-    """"Cite this page" opens to BibTeX, RIS and CSL-JSON; the permalink leads
+    """ "Cite this page" opens to BibTeX, RIS and CSL-JSON; the permalink leads
     back to the page; the CSL-JSON download is valid."""
     if viewport:
         page.set_viewport_size(viewport)
