@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_unicode_re
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -30,6 +30,7 @@ from wagtail.search import index
 from films.models import FilmPage, PolicyEventPage
 from wanderingsite import serializers
 from wanderingsite.blocks import ArticleBodyBlock
+from wanderingsite.citing import Reference, page_reference
 from wanderingsite.dates import DatePrecision, format_precise_date, iso_precise_date
 from wanderingsite.listing import (
     LISTING_CHOICES,
@@ -50,8 +51,20 @@ from wanderingsite.models import (
     with_public_people,
 )
 from wanderingsite.page_types import ArchiveType, archive_types
-from wanderingsite.quotes import block_text, find_anchor
+from wanderingsite.quotes import block_text, find_anchor, quote_id
 from wanderingsite.visibility import visible_q
+
+from .passages import (
+    BOX_OFFICE_ANCHOR,
+    FROM_PARAM,
+    SHORTEST_LINKED_TITLE,
+    BodyPart,
+    CitedParagraph,
+    CitingFact,
+    arrived_from,
+    essay_body,
+    fact_digest,
+)
 
 NOT_RECORDED = _("not recorded")
 ESSAYS_PER_PAGE = 10
@@ -174,7 +187,33 @@ class Citation(models.Model):
             )
         self.anchor = anchor
 
+    @property
+    def quote_id(self) -> str:
+        """The id of the quoted words on the essay's page."""
+        return quote_id(self.anchor, self.quote)
+
+    @property
+    def fact_anchor(self) -> str:
+        """The id of the fact on its own page."""
+        return f"fact-{fact_digest(self.claim, self.quote)}"
+
+    @property
+    def back_anchor(self) -> str:
+        """Where the essay's "back to the fact" lands on the fact's page."""
+        return self.fact_anchor
+
     def get_url(self, request=None) -> str:
+        """The quoted words, ``/essays/<slug>/?from=<fact>#<quote id>``: the
+        essay highlights them, and its banner names the fact and leads back."""
+        url = self.essay.get_url(request) or ""
+        if not url:
+            return ""
+        page_id = getattr(self, "page_id", None)
+        digest = fact_digest(self.claim, self.quote)
+        query = f"?{FROM_PARAM}={page_id}-{digest}" if page_id else ""
+        return f"{url}{query}#{self.quote_id}"
+
+    def get_paragraph_url(self, request=None) -> str:
         """The cited paragraph: ``/essays/<slug>/#<anchor>``."""
         url = self.essay.get_url(request) or ""
         return f"{url}#{self.anchor}" if self.anchor else url
@@ -279,6 +318,59 @@ class BoxOfficeFigure(Orderable, Citation):
         *(panel for panel in Citation.panels if panel.field_name != "topic"),
     ]
 
+    @property
+    def back_anchor(self) -> str:
+        # The film page's box-office rows carry no ids of their own: the
+        # essay leads back to the table.
+        return BOX_OFFICE_ANCHOR
+
+
+def _citing_rows(model, kind: str, essay_id: int) -> QuerySet:
+    return (
+        model.objects.filter(visible_q("page__"), essay_id=essay_id)
+        .order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list(
+            "page_id",
+            "page__title",
+            "page__url_path",
+            "claim",
+            "quote",
+            "anchor",
+            "sort_order",
+            "kind",
+        )
+    )
+
+
+def citing_facts(essay_id: int, request=None) -> list[CitingFact]:
+    """The facts on pages the public may see that quote the essay: one query
+    over films' facts, their box-office figures and events' facts."""
+    rows = [
+        _citing_rows(model, kind, essay_id)
+        for model, kind in (
+            (FilmCitation, "film"),
+            (BoxOfficeFigure, "box-office"),
+            (EventCitation, "event"),
+        )
+    ]
+    facts = [
+        CitingFact(
+            kind=kind,
+            page_id=page_id,
+            page_title=title,
+            page_url=Page(pk=page_id, url_path=url_path).get_url(request) or "",
+            claim=claim,
+            quote=quote,
+            anchor=anchor,
+            order=(title.lower(), page_id, kind, sort_order),
+        )
+        for page_id, title, url_path, claim, quote, anchor, sort_order, kind in rows[
+            0
+        ].union(*rows[1:], all=True)
+    ]
+    return sorted(facts, key=lambda fact: fact.order)
+
 
 @dataclass
 class EssayDetail:
@@ -286,6 +378,32 @@ class EssayDetail:
     films: list[FilmPage] = field(default_factory=list)
     events: list[PolicyEventPage] = field(default_factory=list)
     tags: list[ArchiveTag] = field(default_factory=list)
+    body: list[BodyPart] = field(default_factory=list)
+    cited: list[CitedParagraph] = field(default_factory=list)
+    """The paragraphs that facts quote, in order, with those facts."""
+    arrived_from: CitingFact | None = None
+    """The fact whose citation the visitor followed here (``?from=``)."""
+
+    @property
+    def citing_count(self) -> int:
+        return sum(len(paragraph.facts) for paragraph in self.cited)
+
+
+def film_names(request=None) -> dict[str, str]:
+    """Each title a public film goes by (its title, original and other
+    titles) with the film's URL: one query. A title two films share is left
+    out, and so is one too short to tell from a word."""
+    names: dict[str, str | None] = {}
+    rows = FilmPage.objects.filter(visible_q()).values_list(
+        "pk", "title", "original_title", "other_titles", "url_path"
+    )
+    for pk, title, original, others, url_path in rows:
+        url = Page(pk=pk, url_path=url_path).get_url(request)
+        for name in {title, original, *others.splitlines()}:
+            name = name.strip()
+            if url and len(name) >= SHORTEST_LINKED_TITLE:
+                names[name] = url if names.get(name, url) == url else None
+    return {name: url for name, url in names.items() if url}
 
 
 def _with_authors(essays: QuerySet) -> QuerySet:
@@ -321,6 +439,24 @@ class EssayPage(ArchivePage):
         blank=True,
         max_length=500,
         help_text=_("Where the original can be read; leave blank if not recorded."),
+    )
+    provenance = models.TextField(
+        _("why the archive holds the text"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "In a sentence or two, why the archive reproduces the essay's full "
+            "text; shown beside where it first appeared."
+        ),
+    )
+    rights = models.CharField(
+        _("terms of reproduction"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The licence or permission under which the archive reproduces the "
+            "text, as recorded; leave blank if not recorded."
+        ),
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
     films = ParentalManyToManyField(
@@ -365,6 +501,8 @@ class EssayPage(ArchivePage):
                     ]
                 ),
                 FieldPanel("source_url"),
+                FieldPanel("provenance"),
+                FieldPanel("rights"),
             ],
             heading=_("Publication"),
         ),
@@ -422,6 +560,8 @@ class EssayPage(ArchivePage):
             "date_display", serializer=serializers.CharField(source="published_display")
         ),
         APIField("source_url"),
+        APIField("provenance"),
+        APIField("rights"),
         APIField("body"),
         APIField("films", serializer=serializers.PagesField()),
         APIField("events", serializer=serializers.PagesField()),
@@ -440,7 +580,10 @@ class EssayPage(ArchivePage):
         ]
 
     def get_page_context(self, request) -> dict:
-        return {"essay": self.get_detail()}
+        arrived = request.GET.get(FROM_PARAM) if request is not None else None
+        # A citation's link is the essay's page with a banner, not a page of
+        # its own for search engines.
+        return {"essay": self.get_detail(request, arrived), "noindex": bool(arrived)}
 
     @property
     def published_display(self) -> str:
@@ -454,11 +597,14 @@ class EssayPage(ArchivePage):
         authors = with_public_people(self.authors.select_related("person"))
         return "\n".join(author.person.name for author in authors)
 
-    def get_detail(self) -> EssayDetail:
-        """What the page shows besides the essay's own fields."""
+    def get_detail(self, request=None, arrived: str | None = None) -> EssayDetail:
+        """What the page shows besides the essay's own fields; ``arrived`` is
+        the ``from`` of the citation the visitor followed, if any."""
         # values_list works on the saved relations and on a preview's unsaved ones.
         film_ids = self.films.values_list("id", flat=True)
         event_ids = self.events.values_list("id", flat=True)
+        facts = citing_facts(self.pk, request) if self.pk else []
+        body, cited = essay_body(self.body, facts, film_names(request))
         return EssayDetail(
             authors=with_public_people(self.authors.select_related("person")),
             films=list(
@@ -472,6 +618,26 @@ class EssayPage(ArchivePage):
                 )
             ),
             tags=sorted(self.tags.all(), key=lambda t: t.name.lower()),
+            body=body,
+            cited=cited,
+            arrived_from=arrived_from(facts, arrived),
+        )
+
+    def get_reference(self, request, context=None) -> Reference:
+        """The essay as the work it is, held by the archive."""
+        authors = (
+            context["essay"].authors
+            if context
+            else list(self.authors.select_related("person"))
+        )
+        return page_reference(
+            self,
+            request,
+            authors=tuple(author.person.name for author in authors),
+            publication=self.publication,
+            published=self.published_date,
+            published_precision=self.published_date_precision,
+            original_url=self.source_url,
         )
 
     def get_json_ld(self, context) -> dict:

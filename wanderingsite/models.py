@@ -45,6 +45,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES
+from .citing import Reference, page_reference
 from .dates import DatePrecision, format_precise_date, iso_precise_date
 from .editorial import ArchivePagePermissionTester
 from .page_types import ArchiveType, archive_types
@@ -572,6 +573,7 @@ class ArchivePage(Page):
         context["canonical_url"] = self.get_canonical_url(request, context)
         context["breadcrumbs"] = self.get_breadcrumbs()
         context["json_ld"] = self.get_json_ld(context)
+        context["cite"] = self.get_reference(request, context)
         return context
 
     def get_page_context(self, request) -> dict:
@@ -580,6 +582,11 @@ class ArchivePage(Page):
 
     def get_canonical_url(self, request, context) -> str:
         return self.get_full_url(request) or ""
+
+    def get_reference(self, request, context=None) -> Reference:
+        """How to cite the page (``citing``); ``context``, when given, is what
+        the page shows."""
+        return page_reference(self, request)
 
     def route(self, request, path_components):
         return route_below(self, request, path_components)

@@ -1,5 +1,6 @@
 """Matching quotes against essay text, whatever its quotes and spacing."""
 
+import hashlib
 import html
 import re
 
@@ -31,6 +32,29 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
 
 
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalise(text)``, and for each of its characters the offset in
+    ``text`` of the character it stands for (a run of spaces: its first)."""
+    folded = text.translate(_TYPOGRAPHIC)
+    chars: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for space in _SPACE.finditer(folded):
+        chars.extend(folded[position : space.start()])
+        offsets.extend(range(position, space.start()))
+        chars.append(" ")
+        offsets.append(space.start())
+        position = space.end()
+    chars.extend(folded[position:])
+    offsets.extend(range(position, len(folded)))
+    start, end = 0, len(chars)
+    while start < end and chars[start].isspace():
+        start += 1
+    while end > start and chars[end - 1].isspace():
+        end -= 1
+    return "".join(chars[start:end]), offsets[start:end]
+
+
 def html_to_text(markup: str) -> str:
     return html.unescape(strip_tags(markup))
 
@@ -54,3 +78,26 @@ def find_anchor(body, quote: str) -> str | None:
         if block.block_type == "paragraph" and wanted in normalise(block_text(block)):
             return block_anchor(block)
     return None
+
+
+def quote_span(
+    text: str, quote: str, folded: tuple[str, list[int]] | None = None
+) -> tuple[int, int] | None:
+    """Where ``quote`` first occurs in ``text``, as ``find_anchor`` matches it:
+    the start and end offsets of its words in ``text``. ``folded``, if given,
+    is ``normalise_with_offsets(text)``, worked out once for many quotes."""
+    wanted = normalise(quote)
+    if not wanted:
+        return None
+    folded, offsets = folded or normalise_with_offsets(text)
+    found = folded.find(wanted)
+    if found < 0:
+        return None
+    return offsets[found], offsets[found + len(wanted) - 1] + 1
+
+
+def quote_id(anchor: str, quote: str) -> str:
+    """The id of the quoted words on their essay page: the paragraph's anchor
+    and a digest of the words, the same for the same words however typed."""
+    digest = hashlib.sha1(normalise(quote).encode(), usedforsecurity=False)
+    return f"{anchor or 'p'}-q{digest.hexdigest()[:6]}"

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from wanderingsite import health, people, views
+from wanderingsite import health, people, permalinks, views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, TagFeed
 
@@ -24,6 +24,12 @@ urlpatterns = [
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots_txt",
+    ),
+    re_path(r"^p/(?P<page_id>[0-9]{1,12})/$", permalinks.permalink, name="permalink"),
+    re_path(
+        r"^p/(?P<page_id>[0-9]{1,12})/cite\.(?P<suffix>bib|ris|json)$",
+        permalinks.cite_download,
+        name="cite_download",
     ),
     path("api/v2/", api_router.urls),
     path("healthz", health.healthz, name="healthz"),

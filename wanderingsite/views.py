@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import views as wagtail_views
 
+from .citing import listing_reference
 from .page_types import archive_types
 from .routing import route_for_request
 from .search import search_archive
@@ -110,6 +111,12 @@ def tag_page(request, slug: str):
             canonical,
             description=description,
             numberOfItems=chosen.count if chosen else detail.total,
+        ),
+        "cite": listing_reference(
+            title=_("Tag: %(tag)s") % {"tag": title},
+            url=canonical,
+            genre=_("tag"),
+            key=f"wea-tag-{tag.slug}",
         ),
     }
     return render(request, "wanderingsite/tag_page.html", context)

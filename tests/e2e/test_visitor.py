@@ -17,8 +17,8 @@ def _rgb(hex_colour: str) -> str:
 
 
 def test_visitor_follows_a_tag_to_a_film_and_a_citation(site, page, screenshot):
-    """Home, a tag, a film, then a citation lands on the paragraph that holds the
-    quoted words, highlighted."""
+    """Home, a tag, a film, then a citation lands on the quoted words themselves,
+    highlighted, in their paragraph."""
     page.goto(site.url + "/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot("home")
@@ -47,15 +47,15 @@ def test_visitor_follows_a_tag_to_a_film_and_a_citation(site, page, screenshot):
     fact = page.get_by_role("listitem").filter(has=passage).first
     quote = fact.get_by_role("blockquote").inner_text()
     href = passage.get_attribute("href")
-    assert re.match(r"^/essays/[\w-]+/#[\w-]+$", href)
+    assert re.match(r"^/essays/[\w-]+/\?from=[\w-]+#[\w-]+$", href)
     anchor = href.split("#", 1)[1]
     passage.click()
     expect(page).to_have_url(re.compile(f"#{anchor}$"))
     target = page.locator(":target")
     expect(target).to_have_count(1)
     expect(target).to_have_id(anchor)
-    expect(target).to_have_class(re.compile(r"\bparagraph\b"))
-    assert normalise(quote) in normalise(target.inner_text())
+    expect(target).to_have_class(re.compile(r"\bcited\b"))
+    assert normalise(quote) == normalise(target.inner_text())
     colours = page.evaluate(
         """() => {
           const root = getComputedStyle(document.documentElement);
@@ -65,7 +65,10 @@ def test_visitor_follows_a_tag_to_a_film_and_a_citation(site, page, screenshot):
     )
     highlight, edge = (_rgb(colour) for colour in colours)
     expect(target).to_have_css("background-color", highlight)
-    expect(target).to_have_css("border-left-color", edge)
+    expect(target).to_have_css("outline-color", edge)
+    expect(page.locator(".paragraph").filter(has=target)).to_have_css(
+        "border-left-color", edge
+    )
     other = page.locator(".paragraph:not(:target)").first
     expect(other).not_to_have_css("background-color", highlight)
     screenshot("essay-cited-paragraph")

@@ -77,7 +77,8 @@ def test_citation_form_accepts_quote_and_sets_anchor(client, editorial_archive):
     assert response.status_code == 302
     citation = FilmCitation.objects.get()
     assert citation.anchor == "p2"
-    assert citation.get_url() == f"{editorial_archive['essay'].url}#p2"
+    assert citation.get_paragraph_url() == f"{editorial_archive['essay'].url}#p2"
+    assert citation.get_url().endswith(f"#{citation.quote_id}")
 
 
 def test_citation_form_editor_draft_keeps_anchor_in_revision(client, editorial_archive):

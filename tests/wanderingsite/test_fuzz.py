@@ -289,3 +289,36 @@ def test_fuzz_raw_query_strings_never_fail(sample_archive, client, path, pieces)
     names = ["q", "tag", "page", "type", "tags", "kind"]
     raw = "&".join(f"{n}={p}" for n, p in zip(names, pieces, strict=False))
     assert_answered(client.get(f"{path}?{raw}"))
+
+
+@settings(max_examples=60, **FUZZ)
+@given(
+    essay=st.sampled_from(["kokas_essay", "world_essay"]),
+    cited_from=value("1-00000000", "12-deadbeef", "0-"),
+)
+def test_fuzz_essay_from_a_citation_never_fails_nor_reflects_markup(
+    sample_archive, client, essay, cited_from
+):
+    """An essay answers any ``?from=``, naming a fact or not."""
+    params = {} if cited_from is None else {"from": cited_from}
+    assert_answered(client.get(getattr(sample_archive, essay).url, params))
+
+
+@settings(max_examples=60, **FUZZ)
+@given(
+    page_id=st.one_of(
+        st.sampled_from(["film", "kokas_essay", "plan", "home"]), numbers, hostile()
+    ),
+    suffix=st.sampled_from(["", "cite.bib", "cite.ris", "cite.json", "cite.xml"]),
+)
+def test_fuzz_permalinks_never_fail_nor_show_hidden_pages(
+    sample_archive, client, page_id, suffix
+):
+    """/p/<id>/ and its downloads answer any id: a page's, a hidden page's,
+    none at all."""
+    known = getattr(sample_archive, page_id, None) if page_id.isidentifier() else None
+    segment = str(known.pk) if known else quote(page_id, safe="")
+    assert_answered(client.get(f"/p/{segment}/{suffix}"))
+    for hidden in ("draft_essay", "withdrawn_film", "private_event"):
+        pk = getattr(sample_archive.hidden, hidden).pk
+        assert client.get(f"/p/{pk}/{suffix}").status_code == 404

@@ -181,7 +181,7 @@ def test_load_archive_citation_anchors_exist_on_their_essay_pages(
         assert normalise(citation.quote) in normalise(paragraph.get_text("")), (
             citation.quote
         )
-        assert citation.get_url().endswith(f"/#{citation.anchor}")
+        assert citation.get_paragraph_url().endswith(f"/#{citation.anchor}")
 
 
 def test_load_archive_box_office_sources_stand_side_by_side(loaded_archive):

@@ -85,6 +85,23 @@ def test_page_cache_serves_every_public_surface(client, site, page_cache):
         assert _cached(client, url).status_code == 200, url
 
 
+def test_page_cache_serves_permalinks_and_cite_downloads(
+    client, site, page_cache, django_capture_on_commit_callbacks
+):
+    """A permalink's redirect and a page's reference downloads are cached, and a
+    slug change purges the redirect."""
+    film = site["film"]
+    assert _cached(client, f"/p/{film.pk}/")["Location"] == film.url
+    for suffix in ("bib", "ris", "json"):
+        assert _cached(client, f"/p/{film.pk}/cite.{suffix}").status_code == 200
+    film.slug = f"{film.slug}-moved"
+    with django_capture_on_commit_callbacks(execute=True):
+        film.save_revision().publish()
+    moved = client.get(f"/p/{film.pk}/")
+    assert moved[HEADER] == "miss"
+    assert moved["Location"].endswith(f"/{film.slug}/")
+
+
 def test_page_cache_browsers_revalidate_every_visit(client, site, page_cache):
     """A browser may not keep a page: it asks again, so a purge reaches it."""
     for response in (client.get("/"), client.get("/")):

@@ -25,6 +25,8 @@ SURFACES = {
     "tag page": "/tags/soft-power/",
     "film page": "/films/the-wandering-earth/",
     "essay page": "/essays/how-china/",
+    "essay page from a citation": "/essays/how-china/?from=1-00000000",
+    "essay page with no author": "/essays/planet-in-peril/",
     "event page": "/timeline/strong-film-power/",
     "people index": "/people/",
     "person page": "/people/wu-jing/",

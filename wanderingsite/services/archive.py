@@ -542,6 +542,8 @@ class _Writer:
             "published_date": record.published,
             "published_date_precision": record.published_precision,
             "source_url": record.source_url,
+            "provenance": record.provenance,
+            "rights": record.rights,
             "body": body,
             "authors": [
                 {"person": person, "affiliation": affiliation}

@@ -139,6 +139,8 @@ class EssayRecord:
     films: list[str]
     events: list[str]
     tags: list[str]
+    provenance: str = ""
+    rights: str = ""
 
 
 @dataclass
@@ -200,7 +202,7 @@ _ALLOWED = {
         "tag": "slug name description",
         "person": "slug name kind original_name aliases description",
         "essay": "slug document sha256 title authors publication publication_note "
-        "published source_url summary films events tags layout",
+        "published source_url provenance rights summary films events tags layout",
         "author": "person affiliation",
         "layout": "metadata headings join_after",
         "film": "slug title original_title original_language other_titles "
@@ -502,6 +504,8 @@ class _Reader:
                 published=published,
                 published_precision=precision,
                 source_url=source_url,
+                provenance=f.text("provenance"),
+                rights=f.text("rights"),
                 summary=f.text("summary", required=True),
                 films=[],
                 events=[],
