@@ -23,6 +23,7 @@ from wagtail.models import Page
 from ..models import ArchiveTag
 from ..page_types import ArchiveType, archive_types
 from ..selectors import specific_pages, visible_tag, visible_tags
+from .facts import facts_of
 from .lexicon import corrected_terms
 from .matching import SCORED, match_pages
 from .query import clean_query, query_terms
@@ -273,6 +274,7 @@ def _hits(
         return []
     ids = [pk for pk, _, _ in rows]
     pages = {page.pk: page for page in specific_pages(Page.objects.filter(pk__in=ids))}
+    facts = facts_of(ids) if pattern is not None else {}
     hits = []
     for pk, content_type_id, score in rows:
         page = pages.get(pk)
@@ -284,7 +286,7 @@ def _hits(
                 type=_type_for_content_type(content_type_id),
                 score=score,
                 title=highlight(page.title, pattern),
-                snippet=snippet(page, pattern),
+                snippet=snippet(page, pattern, facts.get(pk, ())),
                 original_title=highlight(getattr(page, "original_title", ""), pattern),
             )
         )

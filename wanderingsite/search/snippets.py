@@ -120,11 +120,14 @@ def _excerpt(paragraph: str, at: int) -> str:
     return f"{before}{paragraph[start:end].strip()}{after}"
 
 
-def _passages(page: Page) -> list[tuple[str, bool]]:
+def _passages(page: Page, facts=()) -> list[tuple[str, bool]]:
     """The page's paragraphs (a passage's lines), white space collapsed, each
     flagged True for prose, False for a label: a snippet quotes one paragraph,
-    never the end of one run into the start of the next."""
+    never the end of one run into the start of the next. The claims of the
+    page's ``facts`` (claim, quote) are prose, their quotes labels."""
     prose, labels = page.search_passages()
+    prose = [*prose, *(claim for claim, _ in facts)]
+    labels = [*labels, *(quote for _, quote in facts)]
     return [
         (" ".join(paragraph.split()), is_prose)
         for texts, is_prose in ((prose, True), (labels, False))
@@ -145,12 +148,13 @@ def _window(text: str, pattern: re.Pattern, known=frozenset()) -> tuple[int, int
     return best[0], -best[1]
 
 
-def snippet(page: Page, pattern: re.Pattern | None) -> SafeString:
-    """The passage of ``page`` richest in the terms, terms marked.
+def snippet(page: Page, pattern: re.Pattern | None, facts=()) -> SafeString:
+    """The passage of ``page`` (or of its cited ``facts``) richest in the
+    terms, terms marked.
 
     A label is chosen only for terms the result's title does not already show.
     """
-    texts = _passages(page)
+    texts = _passages(page, facts)
     if not texts:
         return mark_safe("")
     best_text, best_terms, best_at = texts[0][0], 0, 0
