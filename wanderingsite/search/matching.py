@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.models import (
     Case,
     CharField,
+    DateField,
     Exists,
     F,
     FloatField,
@@ -37,9 +38,11 @@ from django.db.models import (
 from django.db.models.functions import (
     Abs,
     Cast,
+    Coalesce,
     Greatest,
     Least,
     Length,
+    Lower,
     Replace,
 )
 from wagtail.models import Page
@@ -274,17 +277,79 @@ def _full_text(terms: list[str], vendor: str) -> tuple[QuerySet, Subquery]:
     return found.values("pk"), Abs(Subquery(score, output_field=FloatField()))
 
 
+def public_people() -> QuerySet[Person]:
+    """People and institutions a visible page credits, was written by or
+    names as an actor: those search may show."""
+    return Person.objects.filter(
+        _any(
+            Q(
+                Exists(
+                    link.objects.filter(**{field: OuterRef("pk")}).filter(
+                        visible_q(f"{page}__")
+                    )
+                )
+            )
+            for link, field, page in people_links()
+        )
+    )
+
+
+PERSON_NAMES = ("name", "original_name", "aliases")
+
+
+def match_people(terms: list[str]) -> QuerySet[Person]:
+    """Public people whose names (name, original name or an alias) hold every
+    term, at a word's start for a Latin word: those whose name holds them all
+    first, then by name."""
+    vendor = connections[Person.objects.db].vendor
+
+    def holds(lookup: str, term: str) -> Q:
+        # icontains first, where it can: the trigram indexes narrow the people.
+        near = Q(**{f"{lookup}__icontains": term})
+        return near & _holds(lookup, term, vendor) if term.isascii() else near
+
+    in_any = _all(_any(holds(f, t) for f in PERSON_NAMES) for t in terms)
+    in_name = _all(holds("name", t) for t in terms)
+    first = Case(
+        When(in_name, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        public_people()
+        .filter(in_any)
+        .annotate(name_first=first, lowered=Lower("name"))
+        .order_by("name_first", "lowered", "pk")
+    )
+
+
 def content_type_ids() -> list[int]:
     """The content types of the archive types, in one query at most."""
     types = ContentType.objects.get_for_models(*archive_types.models)
     return [types[t.model].pk for t in archive_types]
 
 
-def match_pages(terms: list[str]) -> QuerySet[Page]:
+def page_date():
+    """A page's date as its type states it (the registry's ``date_field``:
+    a release, a publication), through each type's table."""
+    lookups = [
+        f"{t.model._meta.model_name}__{t.date_field}"
+        for t in archive_types
+        if t.date_field
+    ]
+    if not lookups:
+        return Value(None, output_field=DateField())
+    if len(lookups) == 1:
+        return F(lookups[0])
+    return Coalesce(*lookups, output_field=DateField())
+
+
+def match_pages(terms: list[str], *, dated: bool = False) -> QuerySet[Page]:
     """Visible archive pages matching every term, by full text or by their
-    titles and names, annotated with ``full_text`` and ``substring``."""
+    titles and names, annotated with ``full_text`` and ``substring`` (and
+    ``sort_date``, their dates, when ``dated``)."""
     vendor = connections[Page.objects.db].vendor
     visible = Page.objects.filter(visible_q()).type(*archive_types.models)
+    if dated:
+        visible = visible.annotate(sort_date=page_date())
     full_text_ids, full_text = _full_text(terms, vendor)
     wanted = [t for t in terms if searchable_by_substring(t)]
     if not wanted:
