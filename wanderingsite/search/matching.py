@@ -9,7 +9,7 @@ PostgreSQL, narrows the pages, and a word-start pattern on those few decides.
 
 ``match_pages`` returns a queryset of the visible archive pages that match,
 annotated with ``full_text`` (the backend's rank, None without a full-text
-match) and ``substring`` (0 .. 1.4); ``SCORED`` combines them into the score
+match) and ``substring`` (0 .. 2.4); ``SCORED`` combines them into the score
 the engine ranks by, so ranking, counting and pagination stay in SQL.
 """
 
@@ -40,11 +40,11 @@ from django.db.models.functions import (
     Cast,
     Coalesce,
     Greatest,
-    Least,
     Length,
     Lower,
     Replace,
 )
+from django.db.models.lookups import LessThanOrEqual
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
@@ -54,13 +54,19 @@ from ..visibility import visible_q
 from .query import numeral
 
 # Substring scores, added to the full-text score (which lies in 0.5 .. 1): a
-# title holding every term scores 0.6, up to 1.0 as the terms cover more of it.
+# title holding every term scores 0.6, up to 1.0 as the terms cover more of it
+# (1.3 when they are all of it).
 IN_TITLES = 0.6
 TITLE_COVERAGE = 0.4
+# A title the terms make up whole ("The Wandering Earth") ranks above those
+# they only cover most of ("The Wandering Earth II"), whatever the full text
+# makes of the pages' other words.
+WHOLE_TITLE = 0.3
 IN_NAMES = 0.3
 # A title that also holds a number the query names ("Wandering Earth 2" and
-# "The Wandering Earth II") ranks above one that holds only the words.
-NUMERAL_BONUS = 0.4
+# "The Wandering Earth II") ranks above one that holds only the words, even
+# where that one's text holds the number too (its full-text score, at most 1).
+NUMERAL_BONUS = 1.1
 # Fields that name a page besides its title (a film's original and other
 # titles), matched by substring on whichever types have them.
 OTHER_TITLES = ("original_title", "other_titles")
@@ -205,14 +211,21 @@ def _substring_score(terms: list[str], all_terms: list[str], vendor: str):
         for t in terms
     )
     term_letters = float(sum(len(t) for t in terms))
+    # Only a query whose every word is matched here can be a whole title: not
+    # "Wandering Earth 2" for "The Wandering Earth".
+    whole = WHOLE_TITLE if len(terms) == len(all_terms) else 0.0
     coverage = Greatest(
         *(
             Case(
                 When(
                     _all(_holds(f, t, vendor) for t in terms),
-                    then=Least(
-                        Value(1.0) * Value(term_letters) / _letters(f),
-                        Value(1.0),
+                    then=Case(
+                        # The terms are the whole title: more than covering most of it.
+                        When(
+                            LessThanOrEqual(_letters(f), Value(term_letters)),
+                            then=Value(1.0 + whole / TITLE_COVERAGE),
+                        ),
+                        default=Value(1.0) * Value(term_letters) / _letters(f),
                         output_field=FloatField(),
                     ),
                 ),
