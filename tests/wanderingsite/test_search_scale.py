@@ -83,6 +83,7 @@ def test_search_archive_counts_facets_as_the_pages_are(grown, db):
         "film": 0,
         "essay": by_type["essay"],
         "event": by_type["event"],
+        "person": 0,
     }
     by_tag = Counter(tag.slug for p in pages for tag in p.tags.all())
     assert {fc.value: fc.count for fc in search.tag_facets} == dict(
