@@ -139,13 +139,18 @@ def test_search_archive_reads_the_best_first_across_pages(grown, db):
         {"q": "orbits", "type": "event"},
         {"q": "orbits", "tag": "orbit-topic-2"},
         {"q": "orbits", "type": "essay", "tag": "orbit-topic-2", "page": "2"},
+        {"q": "orbits", "sort": "date", "page": "2"},
+        {"q": "Orbitts", "sort": "date"},
+        {"q": "Wu Jing", "type": "person"},
+        {"q": "Wu Jng"},
     ],
 )
 def test_search_view_stays_within_the_query_budget(
     params, grown, db, client, django_assert_max_num_queries
 ):
-    """A results page, a miss, a correction, a Chinese query and filtered
-    pages each need at most ten queries on the grown archive."""
+    """A results page, a miss, a correction, a Chinese query, filtered pages,
+    pages by date and the people alone each need at most ten queries on the
+    grown archive."""
     client.get("/search/", params)
     with django_assert_max_num_queries(BUDGET):
         response = client.get("/search/", params)
