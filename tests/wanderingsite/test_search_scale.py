@@ -157,12 +157,12 @@ def test_search_view_stays_within_the_query_budget(
     assert response.status_code == 200
 
 
-def test_corrected_terms_reads_the_lexicon_once_and_a_bounded_part(
+def test_corrected_terms_reads_the_lexicon_twice_at_most_and_a_bounded_part(
     grown, db, monkeypatch, django_assert_max_num_queries
 ):
-    """A correction is one read of the lexicon however large it is, of at most
-    NEAREST terms a word and the terms one slip away (PostgreSQL), or
-    FALLBACK_CANDIDATES in all."""
+    """A correction of several words is two reads of the lexicon however large
+    it is (words, then titles and names), each of at most NEAREST terms a word
+    and the terms one slip away (PostgreSQL), or FALLBACK_CANDIDATES."""
     SearchTerm.objects.bulk_create(
         SearchTerm(term=f"orb{n:05d}x", spelling=f"orb{n:05d}x") for n in range(3000)
     )
@@ -175,9 +175,14 @@ def test_corrected_terms_reads_the_lexicon_once_and_a_bounded_part(
         return rows
 
     monkeypatch.setattr(lexicon, "_nearest", counting)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         corrected = corrected_terms(["Orbitts", "Jupitar"])
     assert [word.casefold() for word in corrected] == ["orbits", "jupiter"]
+    assert len(read) == 2
+    if connection.vendor == "postgresql":
+        assert read[1] <= NEAREST
+    else:
+        assert read[1] <= FALLBACK_CANDIDATES
     # Besides the nearest: the terms one slip away, each found by its spelling.
     slipped = SearchTerm.objects.filter(
         term__in=slips("orbitts") | slips("jupitar")
