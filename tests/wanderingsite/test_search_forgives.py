@@ -190,6 +190,14 @@ def test_search_archive_shows_no_person_only_hidden_pages_name(sample_archive):
     assert search_archive(query="Director", type=PEOPLE).total == 0
 
 
+def test_search_archive_shows_no_person_still_a_draft(sample_archive):
+    """A person credited on a visible film but not yet published is not shown."""
+    draft = f.make_person("Orbit Draftperson", live=False)
+    FilmCredit.objects.create(page=sample_archive.film, person=draft, role="cast")
+    search = search_archive(query="Orbit Draftperson")
+    assert (search.people, search.people_total) == ([], 0)
+
+
 def test_search_archive_lists_people_alone_and_pages_them(sample_archive):
     """?type=person lists the matching people, PER_PAGE at a time, a page past
     the end showing the last."""

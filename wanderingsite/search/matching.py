@@ -139,7 +139,7 @@ def _all(qs) -> Q:
 
 
 def _named_by(terms: list[str]) -> QuerySet[Person]:
-    return Person.objects.filter(
+    return Person.objects.published().filter(
         _any(Q(name__icontains=t) | Q(original_name__icontains=t) for t in terms)
     )
 
@@ -156,7 +156,7 @@ def _names_hold(term: str, vendor: str) -> Q:
             Exists(
                 link.objects.filter(
                     **{page: OuterRef("pk")},
-                    **{f"{field}__in": Person.objects.filter(person)},
+                    **{f"{field}__in": Person.objects.published().filter(person)},
                 )
             )
         )
@@ -290,29 +290,13 @@ def _full_text(terms: list[str], vendor: str) -> tuple[QuerySet, Subquery]:
     return found.values("pk"), Abs(Subquery(score, output_field=FloatField()))
 
 
-def public_people() -> QuerySet[Person]:
-    """People and institutions a visible page credits, was written by or
-    names as an actor: those search may show."""
-    return Person.objects.filter(
-        _any(
-            Q(
-                Exists(
-                    link.objects.filter(**{field: OuterRef("pk")}).filter(
-                        visible_q(f"{page}__")
-                    )
-                )
-            )
-            for link, field, page in people_links()
-        )
-    )
-
-
 PERSON_NAMES = ("name", "original_name", "aliases")
 
 
 def match_people(terms: list[str]) -> QuerySet[Person]:
-    """Public people whose names (name, original name or an alias) hold every
-    term, at a word's start for a Latin word: those whose name holds them all
+    """Public people (``Person.objects.public()``: published, and tied to or
+    named by a visible page) whose names (name, original name or an alias)
+    hold every term, at a word's start for a Latin word: those whose name holds them all
     first, then by name."""
     vendor = connections[Person.objects.db].vendor
 
@@ -327,7 +311,7 @@ def match_people(terms: list[str]) -> QuerySet[Person]:
         When(in_name, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     return (
-        public_people()
+        Person.objects.public()
         .filter(in_any)
         .annotate(name_first=first, lowered=Lower("name"))
         .order_by("name_first", "lowered", "pk")

@@ -48,7 +48,7 @@ def unstem(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wanderingsite", "0009_page_publication_order_index"),
+        ("wanderingsite", "0012_person_review"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 

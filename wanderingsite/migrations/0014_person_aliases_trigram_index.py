@@ -20,7 +20,7 @@ class PostgresOnlyRunSQL(migrations.RunSQL):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("wanderingsite", "0010_search_stemming_sqlite")]
+    dependencies = [("wanderingsite", "0013_search_stemming_sqlite")]
 
     operations = [
         # 0004 created the pg_trgm extension; UPPER() is what icontains compares.
