@@ -722,5 +722,6 @@ archive_types.register(
         people=("essays_written",),
         counted=(_("essay"), _("essays")),
         ordering=_NEWEST_FIRST,
+        date_field="published_date",
     )
 )

@@ -785,6 +785,8 @@ archive_types.register(
         people=("film_credits",),
         counted=(_("film"), _("films")),
         ordering=_BY_DATE,
+        date_field="date",
+        facts=("citations", "box_office_figures"),
     )
 )
 archive_types.register(
@@ -798,5 +800,7 @@ archive_types.register(
         people=("event_roles",),
         counted=(_("event"), _("events")),
         ordering=_BY_DATE,
+        date_field="date",
+        facts=("citations",),
     )
 )

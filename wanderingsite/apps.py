@@ -10,9 +10,11 @@ class WanderingSiteConfig(AppConfig):
         # Models are ready only now; the cache's receivers and checks need them.
         from . import checks  # noqa: F401, PLC0415
         from .cache import connect_purges  # noqa: PLC0415
+        from .search.facts import connect_facts  # noqa: PLC0415
         from .search.lexicon import connect_lexicon  # noqa: PLC0415
         from .services.mentions import connect_mentions  # noqa: PLC0415
 
         connect_purges()
         connect_lexicon()
+        connect_facts()
         connect_mentions()

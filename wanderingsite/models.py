@@ -554,13 +554,28 @@ class ArchivePage(Page):
         ),
     )
 
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("cited_facts_text"),
+    ]
 
     class Meta:
         abstract = True
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
+
+    def cited_facts_text(self) -> str:
+        """The claims and quotes of the page's cited facts (its type's
+        ``facts``) whose essays the public may see: searched with the page."""
+        archive_type = archive_types.for_model(type(self))
+        lines = []
+        for name in archive_type.facts if archive_type and self.pk else ():
+            relation = getattr(self, name)
+            for fact in relation.model.visible_in(relation):
+                lines += [fact.claim, fact.quote]
+        return "\n".join(lines)
 
     def permissions_for_user(self, user):
         # Wagtail's documented way to change a page type's rights; it casts

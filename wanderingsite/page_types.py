@@ -40,6 +40,12 @@ class ArchiveType:
     """The type in a count, one and many: ("event", "events") for "1 event"."""
     ordering: tuple = ()
     """How a list of the type is ordered where types stand side by side (tag pages)."""
+    date_field: str = ""
+    """The field that dates a page of the type (a release, a publication), by
+    which search sorts results ``?sort=date``; none if empty."""
+    facts: tuple[str, ...] = ()
+    """The page's relations to its cited facts: rows with a ``claim`` and the
+    ``quote`` of an ``essay`` that backs it, searched with the page."""
 
     @property
     def plural_key(self) -> str:

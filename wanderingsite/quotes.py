@@ -25,6 +25,9 @@ _TYPOGRAPHIC = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+# Where one block of rich text ends and the next begins: stripping the tags
+# must not run "...with Jupiter.</p><p>The astronaut..." together.
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
@@ -56,7 +59,8 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def html_to_text(markup: str) -> str:
-    return html.unescape(strip_tags(markup))
+    """The words of ``markup``, one line for each of its blocks."""
+    return html.unescape(strip_tags(_BLOCK_END.sub("\\g<0>\n", markup))).strip()
 
 
 def block_text(block) -> str:

@@ -144,6 +144,7 @@ def search_view(request):
         type=params.get("type"),
         tag=params.get("tag"),
         page=params.get("page", 1),
+        sort=params.get("sort"),
     )
     json_ld = {
         "@context": "https://schema.org",

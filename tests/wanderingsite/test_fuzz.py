@@ -119,7 +119,7 @@ def assert_answered(response) -> None:
 @given(
     params=query(
         q=value("wandering earth", "流浪地球", "Frant Gwo", "soft power", "Hollywod"),
-        type=value("film", "essay", "event"),
+        type=value("film", "essay", "event", "person"),
         tag=value(*TAG_SLUGS),
         page=value(*PAGE_NUMBERS),
         sort=value("relevance", "date", "-date", "title"),

@@ -73,7 +73,12 @@ def test_search_archive_finds_a_film_by_another_title(sample_archive):
 def test_search_archive_counts_types_and_tags(sample_archive):
     """Facets count the matching pages per type and per tag."""
     search = search_archive(query="wandering")
-    assert _counts(search.type_facets) == {"film": 2, "essay": 2, "event": 0}
+    assert _counts(search.type_facets) == {
+        "film": 2,
+        "essay": 2,
+        "event": 0,
+        "person": 0,
+    }
     tags = _counts(search.tag_facets)
     assert tags["science-fiction"] == 4
     assert tags["soft-power"] == 2
@@ -92,7 +97,12 @@ def test_search_archive_filters_by_tag(sample_archive):
     """?tag= keeps the pages with that tag; type counts follow the tag."""
     search = search_archive(query="wandering", tag="box-office")
     assert _titles(search) == ["The Wandering Earth", "Planet in peril"]
-    assert _counts(search.type_facets) == {"film": 1, "essay": 1, "event": 0}
+    assert _counts(search.type_facets) == {
+        "film": 1,
+        "essay": 1,
+        "event": 0,
+        "person": 0,
+    }
     assert search.tag == sample_archive.tags.money
 
 

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from essays.models import EssayPage
 from wanderingsite.models import SearchTerm
+from wanderingsite.search import lexicon
 from wanderingsite.search.engine import search_archive
 from wanderingsite.search.lexicon import NEAREST
 
@@ -192,10 +193,13 @@ def test_search_plans_reach_matches_through_the_indexes(sample_archive, params):
 
 def test_spelling_correction_plan_reads_the_nearest_terms_by_index(sample_archive):
     """With 8,000 terms in the lexicon, a correction walks the trigram index
-    nearest first and reads a few terms a word, never the whole table."""
+    nearest first and reads a few terms a word, and looks the word's slips up
+    by the unique index on the term, never reading the whole table."""
     rng = random.Random(2019)
     syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
     words = {"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(8000)}
+    # One slip from "bakudo", so that the slips' lookup finds something.
+    words |= {"bakuda", "bakdo"}
     SearchTerm.objects.bulk_create(
         SearchTerm(term=w, spelling=w) for w in words if len(w) < 100
     )
@@ -204,12 +208,24 @@ def test_spelling_correction_plan_reads_the_nearest_terms_by_index(sample_archiv
     plan = _plans("qzxvjwk bakudo")["nearest"]
     nodes = list(_nodes(plan))
     scans = [n for n in nodes if n.get("Relation Name") == "wanderingsite_searchterm"]
-    assert len(scans) == 2
-    for scan in scans:
+    nearest = [n for n in scans if "<->" in n.get("Order By", "")]
+    slipped = [n for n in scans if "slip" in n.get("Index Cond", "")]
+    assert len(nearest) == len(slipped) == 2
+    assert len(scans) == 4
+    for scan in nearest:
         assert scan["Node Type"] == "Index Scan"
         assert scan["Index Name"] == "wanderingsite_searchterm_term_trgm"
         assert scan["Actual Rows"] <= NEAREST
         assert scan.get("Rows Removed by Filter", 0) < 100
+    # One probe of the unique index per slip, each finding one term at most.
+    for scan in slipped:
+        assert scan["Node Type"] == "Index Scan"
+        assert scan["Index Name"] == "wanderingsite_searchterm_term_key"
+        assert scan["Actual Loops"] > 100
+        assert scan["Actual Rows"] <= 1
+        assert scan.get("Rows Removed by Filter", 0) == 0
+    found = {spelling for _, spelling, _ in lexicon._nearest(["bakudo"], phrases=False)}
+    assert found >= {"bakuda", "bakdo"}
 
 
 def test_search_archive_finds_chinese_titles_on_postgresql(sample_archive):

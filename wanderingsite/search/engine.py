@@ -16,20 +16,32 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from ..models import ArchiveTag
+from ..models import ArchiveTag, Person
 from ..page_types import ArchiveType, archive_types
 from ..selectors import specific_pages, visible_tag, visible_tags
+from .facts import facts_of
 from .lexicon import corrected_terms
-from .matching import SCORED, match_pages
+from .matching import SCORED, match_pages, match_people
 from .query import clean_query, query_terms
 from .snippets import highlight, highlighter, snippet
 
 PER_PAGE = 10
 MAX_TAG_FACETS = 20
+# The facet of people and institutions, beside the archive types: ?type=person.
+PEOPLE = "person"
+PEOPLE_LABEL = _("People")
+# People shown above the pages when the search is not narrowed to people.
+PEOPLE_SHOWN = 5
+RELEVANCE = "relevance"
+BY_DATE = "date"
+SORTS = (RELEVANCE, BY_DATE)
+# How much of an odd parameter value a note quotes back.
+IGNORED_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -51,9 +63,26 @@ class SearchHit:
 
 
 @dataclass
+class PersonHit:
+    person: Person
+    name: SafeString
+    original_name: SafeString
+    aliases: list[SafeString]
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A parameter whose value the search could not use, and that value."""
+
+    parameter: str
+    value: str
+
+
+@dataclass
 class ArchiveSearch:
     query: str
     terms: list[str]
+    # Pages (SearchHit) or, with ``people_only``, people (PersonHit).
     results: PaginatorPage
     total: int = 0
     unfiltered_total: int = 0
@@ -64,10 +93,35 @@ class ArchiveSearch:
     suggested_tags: list[ArchiveTag] = field(default_factory=list)
     # The query as its misspelt words were read, when nothing held them.
     corrected_query: str = ""
+    sort: str = RELEVANCE
+    # The first people matching, shown above the pages, and how many match.
+    people: list[PersonHit] = field(default_factory=list)
+    people_total: int = 0
+    people_only: bool = False
+    ignored: list[Ignored] = field(default_factory=list)
 
     @property
     def is_filtered(self) -> bool:
-        return self.type is not None or self.tag is not None
+        return self.type is not None or self.tag is not None or self.people_only
+
+    # The filters as links carry them: None leaves a parameter out, so that
+    # a value the search ignored is not carried on.
+    @property
+    def type_param(self) -> str | None:
+        return PEOPLE if self.people_only else self.type.key if self.type else None
+
+    @property
+    def tag_param(self) -> str | None:
+        return self.tag.slug if self.tag else None
+
+    @property
+    def sort_param(self) -> str | None:
+        return None if self.sort == RELEVANCE else self.sort
+
+    @property
+    def more_people(self) -> bool:
+        """More people match than are shown above the pages."""
+        return self.people_total > len(self.people)
 
 
 def _type_for_content_type(content_type_id: int) -> ArchiveType | None:
@@ -90,54 +144,121 @@ def search_archive(
     type: str | None = None,
     tag: str | None = None,
     page: int | str | None = 1,
+    sort: str | None = None,
 ) -> ArchiveSearch:
-    """Visible pages of every archive type matching ``query``, best first."""
+    """Visible pages of every archive type, and public people, matching
+    ``query``: best first, or newest first with ``sort="date"``."""
     query = clean_query(query)
     terms = query_terms(query)
+    people_only = type == PEOPLE
     search_type = archive_types.get(type)
-    selected_tag = visible_tag(slug=tag) if tag else None
+    selected_tag = visible_tag(slug=tag) if tag and not people_only else None
+    sort = sort or RELEVANCE
+    ignored = [
+        Ignored(name, clean_query(value)[:IGNORED_LENGTH])
+        for name, value, odd in (
+            ("type", type, type and not people_only and search_type is None),
+            ("tag", tag, tag and not people_only and selected_tag is None),
+            ("sort", sort, sort not in SORTS),
+        )
+        if odd
+    ]
+    if sort not in SORTS:
+        sort = RELEVANCE
 
     number = _page_number(page)
-    found = _search(terms, search_type, selected_tag, number) if terms else _Found()
-    corrected = corrected_terms(terms) if terms and not found.unfiltered else None
+
+    def find(words):
+        if not words:
+            return _Found(), [], 0
+        found = _search(words, search_type, selected_tag, number, sort == BY_DATE)
+        if people_only:
+            people, people_total = _people(words, PER_PAGE, (number - 1) * PER_PAGE)
+        else:
+            people, people_total = _people(words, PEOPLE_SHOWN)
+        return found, people, people_total
+
+    found, people, people_total = find(terms)
+    nothing = terms and not found.unfiltered and not people_total
+    corrected = corrected_terms(terms) if nothing else None
     if corrected:
-        corrected_found = _search(corrected, search_type, selected_tag, number)
-        if corrected_found.unfiltered:
-            found, terms = corrected_found, corrected
+        corrected_found = find(corrected)
+        if corrected_found[0].unfiltered or corrected_found[2]:
+            (found, people, people_total), terms = corrected_found, corrected
         else:
             corrected = None
 
     type_counts = found.by_type
-    total = (
-        type_counts.get(search_type.key, 0)
-        if search_type is not None
-        else sum(type_counts.values())
-    )
+    if people_only:
+        total = people_total
+    elif search_type is not None:
+        total = type_counts.get(search_type.key, 0)
+    else:
+        total = sum(type_counts.values())
     paginator = Paginator([], PER_PAGE)
     # The count is known from the facets: the paginator need not ask again.
     paginator.count = total
     results = paginator.get_page(number)
-    rows = found.rows
-    results.object_list = _hits(rows, highlighter(terms))
+    pattern = highlighter(terms)
+    if people_only:
+        results.object_list = [_person_hit(person, pattern) for person in people]
+        people = []
+    else:
+        results.object_list = _hits(found.rows, pattern)
+        people = [_person_hit(person, pattern) for person in people]
 
     outcome = ArchiveSearch(
         query=query,
         terms=terms,
         results=results,
         total=total,
-        unfiltered_total=found.unfiltered,
+        unfiltered_total=found.unfiltered + people_total,
         type=search_type,
         tag=selected_tag,
         type_facets=[
-            Facet(t.key, t.label, type_counts.get(t.key, 0), t is search_type)
-            for t in archive_types
+            *(
+                Facet(t.key, t.label, type_counts.get(t.key, 0), t is search_type)
+                for t in archive_types
+            ),
+            Facet(PEOPLE, PEOPLE_LABEL, people_total, people_only),
         ],
-        tag_facets=_tag_facets(found, selected_tag, total) if found.unfiltered else [],
+        tag_facets=(
+            _tag_facets(found, selected_tag, total)
+            if found.unfiltered and not people_only
+            else []
+        ),
         corrected_query=" ".join(corrected) if corrected else "",
+        sort=sort,
+        people=people,
+        people_total=people_total,
+        people_only=people_only,
+        ignored=ignored,
     )
-    if terms and not found.unfiltered:
+    if terms and not outcome.unfiltered_total:
         outcome.suggested_tags = _suggested_tags(terms)
     return outcome
+
+
+def _people(terms: list[str], limit: int, offset: int = 0) -> tuple[list[Person], int]:
+    """``limit`` public people matching ``terms`` from ``offset`` (from the
+    last page's start, if past the end), and how many match: one query, two
+    past the end."""
+    matches = match_people(terms).annotate(found=Window(Count("pk")))
+    people = list(matches[offset : offset + limit])
+    if people or not offset:
+        return people, (people[0].found if people else 0)
+    total = match_people(terms).count()
+    last = (total - 1) // limit * limit if total else 0
+    return list(matches[last : last + limit]), total
+
+
+def _person_hit(person: Person, pattern: re.Pattern | None) -> PersonHit:
+    return PersonHit(
+        person=person,
+        name=highlight(person.name, pattern),
+        original_name=highlight(person.original_name, pattern),
+        aliases=[highlight(alias, pattern) for alias in person.alias_list],
+    )
 
 
 # Past this, a page number is read as "past the end": the last page.
@@ -169,16 +290,23 @@ def _search(
     search_type: ArchiveType | None,
     tag: ArchiveTag | None,
     number: int,
+    by_date: bool = False,
 ) -> _Found:
     """What ``terms`` match, in one query in which the matches are found once:
     how many in all, per type (with the tag, if any), per tag (of the type, if
     any; the ``MAX_TAG_FACETS`` most used), and the page ``number`` (the last
-    if past the end) of those with both, best first."""
-    matches = match_pages(terms)
+    if past the end) of those with both, best first (newest first, undated
+    last, with ``by_date``)."""
+    matches = match_pages(terms, dated=by_date)
     connection = connections[matches.db]
+    dated = ["sort_date"] if by_date else []
     match_sql, match_params = matches.values(
-        "id", "content_type_id", "title", "full_text", "substring"
+        "id", "content_type_id", "title", "full_text", "substring", *dated
     ).query.sql_with_params()
+    order = "score DESC, LOWER(title), id"
+    if by_date:
+        # Portable NULLS LAST: false (0) sorts before true (1) on both databases.
+        order = f"(sort_date IS NULL), sort_date DESC, {order}"
     uses = " UNION ALL ".join(
         "SELECT content_object_id AS page_id, tag_id "  # noqa: S608 - table names only
         f"FROM {t.tag_through._meta.db_table} "
@@ -207,8 +335,9 @@ def _search(
         "GROUP BY t.id, t.slug, t.name ORDER BY n DESC, LOWER(t.name), t.id "
         "LIMIT %s) top "
         "UNION ALL SELECT * FROM (SELECT 3, id, content_type_id, "
-        "ROW_NUMBER() OVER (ORDER BY score DESC, LOWER(title), id) AS position, "
-        f"'', '', score FROM ({SCORED} FROM shown) scored "
+        f"ROW_NUMBER() OVER (ORDER BY {order}) AS position, "
+        f"'', '', score FROM ({SCORED}{', sort_date' if by_date else ''} "
+        "FROM shown) scored "
         "ORDER BY position LIMIT %s OFFSET (SELECT CASE WHEN COUNT(*) = 0 THEN 0 "
         f"WHEN %s > {last} THEN {last} ELSE %s END FROM shown)) page"
     )
@@ -273,6 +402,7 @@ def _hits(
         return []
     ids = [pk for pk, _, _ in rows]
     pages = {page.pk: page for page in specific_pages(Page.objects.filter(pk__in=ids))}
+    facts = facts_of(ids) if pattern is not None else {}
     hits = []
     for pk, content_type_id, score in rows:
         page = pages.get(pk)
@@ -284,7 +414,7 @@ def _hits(
                 type=_type_for_content_type(content_type_id),
                 score=score,
                 title=highlight(page.title, pattern),
-                snippet=snippet(page, pattern),
+                snippet=snippet(page, pattern, facts.get(pk, ())),
                 original_title=highlight(getattr(page, "original_title", ""), pattern),
             )
         )

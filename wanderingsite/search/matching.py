@@ -9,7 +9,7 @@ PostgreSQL, narrows the pages, and a word-start pattern on those few decides.
 
 ``match_pages`` returns a queryset of the visible archive pages that match,
 annotated with ``full_text`` (the backend's rank, None without a full-text
-match) and ``substring`` (0 .. 1.4); ``SCORED`` combines them into the score
+match) and ``substring`` (0 .. 2.4); ``SCORED`` combines them into the score
 the engine ranks by, so ranking, counting and pagination stay in SQL.
 """
 
@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.models import (
     Case,
     CharField,
+    DateField,
     Exists,
     F,
     FloatField,
@@ -37,11 +38,13 @@ from django.db.models import (
 from django.db.models.functions import (
     Abs,
     Cast,
+    Coalesce,
     Greatest,
-    Least,
     Length,
+    Lower,
     Replace,
 )
+from django.db.models.lookups import LessThanOrEqual
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
@@ -51,13 +54,19 @@ from ..visibility import visible_q
 from .query import numeral
 
 # Substring scores, added to the full-text score (which lies in 0.5 .. 1): a
-# title holding every term scores 0.6, up to 1.0 as the terms cover more of it.
+# title holding every term scores 0.6, up to 1.0 as the terms cover more of it
+# (1.3 when they are all of it).
 IN_TITLES = 0.6
 TITLE_COVERAGE = 0.4
+# A title the terms make up whole ("The Wandering Earth") ranks above those
+# they only cover most of ("The Wandering Earth II"), whatever the full text
+# makes of the pages' other words.
+WHOLE_TITLE = 0.3
 IN_NAMES = 0.3
 # A title that also holds a number the query names ("Wandering Earth 2" and
-# "The Wandering Earth II") ranks above one that holds only the words.
-NUMERAL_BONUS = 0.4
+# "The Wandering Earth II") ranks above one that holds only the words, even
+# where that one's text holds the number too (its full-text score, at most 1).
+NUMERAL_BONUS = 1.1
 # Fields that name a page besides its title (a film's original and other
 # titles), matched by substring on whichever types have them.
 OTHER_TITLES = ("original_title", "other_titles")
@@ -202,14 +211,21 @@ def _substring_score(terms: list[str], all_terms: list[str], vendor: str):
         for t in terms
     )
     term_letters = float(sum(len(t) for t in terms))
+    # Only a query whose every word is matched here can be a whole title: not
+    # "Wandering Earth 2" for "The Wandering Earth".
+    whole = WHOLE_TITLE if len(terms) == len(all_terms) else 0.0
     coverage = Greatest(
         *(
             Case(
                 When(
                     _all(_holds(f, t, vendor) for t in terms),
-                    then=Least(
-                        Value(1.0) * Value(term_letters) / _letters(f),
-                        Value(1.0),
+                    then=Case(
+                        # The terms are the whole title: more than covering most of it.
+                        When(
+                            LessThanOrEqual(_letters(f), Value(term_letters)),
+                            then=Value(1.0 + whole / TITLE_COVERAGE),
+                        ),
+                        default=Value(1.0) * Value(term_letters) / _letters(f),
                         output_field=FloatField(),
                     ),
                 ),
@@ -274,17 +290,63 @@ def _full_text(terms: list[str], vendor: str) -> tuple[QuerySet, Subquery]:
     return found.values("pk"), Abs(Subquery(score, output_field=FloatField()))
 
 
+PERSON_NAMES = ("name", "original_name", "aliases")
+
+
+def match_people(terms: list[str]) -> QuerySet[Person]:
+    """Public people (``Person.objects.public()``: published, and tied to or
+    named by a visible page) whose names (name, original name or an alias)
+    hold every term, at a word's start for a Latin word: those whose name holds them all
+    first, then by name."""
+    vendor = connections[Person.objects.db].vendor
+
+    def holds(lookup: str, term: str) -> Q:
+        # icontains first, where it can: the trigram indexes narrow the people.
+        near = Q(**{f"{lookup}__icontains": term})
+        return near & _holds(lookup, term, vendor) if term.isascii() else near
+
+    in_any = _all(_any(holds(f, t) for f in PERSON_NAMES) for t in terms)
+    in_name = _all(holds("name", t) for t in terms)
+    first = Case(
+        When(in_name, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        Person.objects.public()
+        .filter(in_any)
+        .annotate(name_first=first, lowered=Lower("name"))
+        .order_by("name_first", "lowered", "pk")
+    )
+
+
 def content_type_ids() -> list[int]:
     """The content types of the archive types, in one query at most."""
     types = ContentType.objects.get_for_models(*archive_types.models)
     return [types[t.model].pk for t in archive_types]
 
 
-def match_pages(terms: list[str]) -> QuerySet[Page]:
+def page_date():
+    """A page's date as its type states it (the registry's ``date_field``:
+    a release, a publication), through each type's table."""
+    lookups = [
+        f"{t.model._meta.model_name}__{t.date_field}"
+        for t in archive_types
+        if t.date_field
+    ]
+    if not lookups:
+        return Value(None, output_field=DateField())
+    if len(lookups) == 1:
+        return F(lookups[0])
+    return Coalesce(*lookups, output_field=DateField())
+
+
+def match_pages(terms: list[str], *, dated: bool = False) -> QuerySet[Page]:
     """Visible archive pages matching every term, by full text or by their
-    titles and names, annotated with ``full_text`` and ``substring``."""
+    titles and names, annotated with ``full_text`` and ``substring`` (and
+    ``sort_date``, their dates, when ``dated``)."""
     vendor = connections[Page.objects.db].vendor
     visible = Page.objects.filter(visible_q()).type(*archive_types.models)
+    if dated:
+        visible = visible.annotate(sort_date=page_date())
     full_text_ids, full_text = _full_text(terms, vendor)
     wanted = [t for t in terms if searchable_by_substring(t)]
     if not wanted:

@@ -60,31 +60,80 @@ def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
 
 
-def _excerpt(text: str, at: int) -> str:
-    if len(text) <= SNIPPET_LENGTH:
-        return text
-    start = max(0, at - SNIPPET_LENGTH // 3)
-    if start:
-        space = text.find(" ", start, at)
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + SNIPPET_LENGTH)
-    if end < len(text):
-        space = text.rfind(" ", max(start, end - 30), end)
-        end = space if space != -1 else end
-    before = "… " if start else ""
-    after = " …" if end < len(text) else ""
-    return f"{before}{text[start:end].strip()}{after}"
+# Where a sentence ends: a stop, perhaps closing quotes or brackets, then
+# space and what opens a sentence (a capital, a digit, an opening quote, a
+# Chinese character). Not after a lone capital ("J. Smith") or a title.
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)"
+    r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+"
+    r"(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u4e00-\u9fff])"
+)
 
 
-def _passages(page: Page) -> list[tuple[str, bool]]:
-    """The page's passages, white space collapsed, each flagged True for
-    prose, False for a label."""
+def sentences(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``paragraph``, in order, end to start."""
+    spans, start = [], 0
+    for stop in _SENTENCE_END.finditer(paragraph):
+        spans.append((start, stop.end()))
+        start = stop.end()
+    if start < len(paragraph):
+        spans.append((start, len(paragraph)))
+    return spans
+
+
+def _cut(text: str, at: int, start: int, end: int) -> tuple[int, int]:
+    """At most SNIPPET_LENGTH of ``text[start:end]`` around ``at``, cut at spaces."""
+    if end - start <= SNIPPET_LENGTH:
+        return start, end
+    begin = max(start, at - SNIPPET_LENGTH // 3)
+    if begin > start:
+        space = text.find(" ", begin, at)
+        begin = space + 1 if space != -1 else begin
+    stop = min(end, begin + SNIPPET_LENGTH)
+    if stop < end:
+        space = text.rfind(" ", max(begin, stop - 30), stop)
+        stop = space if space != -1 else stop
+    return begin, stop
+
+
+def _excerpt(paragraph: str, at: int) -> str:
+    """The sentence of ``paragraph`` that holds offset ``at``, with as many
+    whole sentences after it, then before it, as fit SNIPPET_LENGTH; only a
+    sentence longer than that is cut, at spaces around ``at``. An ellipsis
+    marks what is left out of the paragraph."""
+    spans = sentences(paragraph)
+    hit = next((n for n, (_, end) in enumerate(spans) if at < end), len(spans) - 1)
+    first = last = hit
+    start, end = spans[hit]
+    while True:
+        if last + 1 < len(spans) and spans[last + 1][1] - start <= SNIPPET_LENGTH:
+            last += 1
+            end = spans[last][1]
+        elif first > 0 and end - spans[first - 1][0] <= SNIPPET_LENGTH:
+            first -= 1
+            start = spans[first][0]
+        else:
+            break
+    start, end = _cut(paragraph, at, start, end)
+    before = "\u2026 " if start else ""
+    after = " \u2026" if end < len(paragraph) else ""
+    return f"{before}{paragraph[start:end].strip()}{after}"
+
+
+def _passages(page: Page, facts=()) -> list[tuple[str, bool]]:
+    """The page's paragraphs (a passage's lines), white space collapsed, each
+    flagged True for prose, False for a label: a snippet quotes one paragraph,
+    never the end of one run into the start of the next. The claims of the
+    page's ``facts`` (claim, quote) are prose, their quotes labels."""
     prose, labels = page.search_passages()
+    prose = [*prose, *(claim for claim, _ in facts)]
+    labels = [*labels, *(quote for _, quote in facts)]
     return [
-        (" ".join(text.split()), is_prose)
+        (" ".join(paragraph.split()), is_prose)
         for texts, is_prose in ((prose, True), (labels, False))
         for text in texts
-        if text and text.strip()
+        for paragraph in (text or "").splitlines()
+        if paragraph.strip()
     ]
 
 
@@ -99,12 +148,13 @@ def _window(text: str, pattern: re.Pattern, known=frozenset()) -> tuple[int, int
     return best[0], -best[1]
 
 
-def snippet(page: Page, pattern: re.Pattern | None) -> SafeString:
-    """The passage of ``page`` richest in the terms, terms marked.
+def snippet(page: Page, pattern: re.Pattern | None, facts=()) -> SafeString:
+    """The passage of ``page`` (or of its cited ``facts``) richest in the
+    terms, terms marked.
 
     A label is chosen only for terms the result's title does not already show.
     """
-    texts = _passages(page)
+    texts = _passages(page, facts)
     if not texts:
         return mark_safe("")
     best_text, best_terms, best_at = texts[0][0], 0, 0
