@@ -458,14 +458,9 @@ class FilmPage(PreciseDateMixin, ArchivePage):
                 extra=("relation",), related="related_film"
             ),
         ),
-        APIField(
-            "related_films",
-            serializer=serializers.RelatedPagesField(
-                relation="citations",
-                other="related_film",
-                labels=FilmRelation.choices,
-            ),
-        ),
+        # What other films state of this one; in a film's own record only
+        # (``ArchivePagesAPIViewSet.detail_only_fields``), as a listing would
+        # need a query more. Its own relations are among its ``citations``.
         APIField(
             "related_by",
             serializer=serializers.RelatedPagesField(

@@ -146,8 +146,7 @@ class CitationsField(RelatedRowsField):
         queryset = queryset.select_related("essay").filter(visible_q("essay__"))
         if self.related:
             queryset = queryset.filter(
-                Q(**{f"{self.related}__isnull": True})
-                | visible_q(f"{self.related}__")
+                Q(**{f"{self.related}__isnull": True}) | visible_q(f"{self.related}__")
             )
         return queryset
 
@@ -155,6 +154,8 @@ class CitationsField(RelatedRowsField):
         extra = {name: getattr(citation, name) for name in self.extra}
         if "amount" in extra:
             extra["amount"] = str(extra["amount"])
+        if self.related:
+            extra[self.related] = self.page_row(getattr(citation, self.related))
         essay = citation.essay
         essay_url = essay.get_full_url(self.request)
         anchor = f"#{citation.anchor}" if citation.anchor else ""
@@ -165,6 +166,15 @@ class CitationsField(RelatedRowsField):
             "quote": citation.quote,
             "essay": {"id": essay.pk, "title": essay.title, "url": essay_url},
             "url": f"{essay_url}{anchor}",
+        }
+
+    def page_row(self, page) -> dict | None:
+        if page is None:
+            return None
+        return {
+            "id": page.pk,
+            "title": page.title,
+            "url": page.get_full_url(self.request),
         }
 
 
@@ -203,15 +213,10 @@ class RelatedPagesField(CitationsField):
         return [self.row(obj) for obj in rows]
 
     def row(self, citation) -> dict:
-        other = getattr(citation, self.other)
         return {
             "relation": citation.relation,
             "label": str(self.labels.get(citation.relation, citation.relation)),
-            "page": {
-                "id": other.pk,
-                "title": other.title,
-                "url": other.get_full_url(self.request),
-            },
+            "page": self.page_row(getattr(citation, self.other)),
             **super().row(citation),
         }
 

@@ -619,7 +619,7 @@ class _Reader:
         films = self.slugs("films")
         for fields, film, citation in self.relations:
             if "relation" not in fields.data:
-                fields.error("relation", 'is missing (the "film" it relates to is given)')
+                fields.error("relation", "is missing (a film to relate to is given)")
             elif citation.relation not in FilmRelation.values:
                 choices = ", ".join(repr(value) for value in FilmRelation.values)
                 fields.error(
