@@ -231,6 +231,7 @@ class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
             if isinstance(getattr(field, "serializer", None), RelatedRowsField)
             and ("*" in wanted or field.name in wanted)
             and field.name not in dropped
+            and field.name not in self.detail_only_fields
         ]
 
     def get_base_queryset(self):

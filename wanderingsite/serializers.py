@@ -145,7 +145,7 @@ class CitationsField(RelatedRowsField):
     def refine(self, queryset):
         queryset = queryset.select_related("essay").filter(visible_q("essay__"))
         if self.related:
-            queryset = queryset.filter(
+            queryset = queryset.select_related(self.related).filter(
                 Q(**{f"{self.related}__isnull": True}) | visible_q(f"{self.related}__")
             )
         return queryset
