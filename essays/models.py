@@ -45,7 +45,9 @@ from wanderingsite.models import (
     ArchiveTag,
     Person,
     person_panel,
+    public_people_q,
     tags_panel,
+    with_public_people,
 )
 from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.quotes import block_text, find_anchor, normalise
@@ -405,7 +407,11 @@ class EssayDetail:
 
 
 def _with_authors(essays: QuerySet) -> QuerySet:
-    authors = EssayAuthor.objects.select_related("person").order_by("sort_order")
+    authors = (
+        EssayAuthor.objects.filter(public_people_q("person__"))
+        .select_related("person")
+        .order_by("sort_order")
+    )
     return essays.prefetch_related(Prefetch("authors", queryset=authors))
 
 
@@ -512,9 +518,8 @@ class EssayPage(ArchivePage):
         index.SearchField("publication"),
         index.FilterField("published_date"),
         index.RelatedFields("tags", [index.SearchField("name")]),
-        index.RelatedFields(
-            "authors", [index.RelatedFields("person", [index.SearchField("name")])]
-        ),
+        # The published authors only: a draft person's name finds nothing.
+        index.SearchField("public_author_names"),
     ]
     api_fields = [
         APIField("summary"),
@@ -563,13 +568,17 @@ class EssayPage(ArchivePage):
     def published_iso(self) -> str:
         return iso_precise_date(self.published_date, self.published_date_precision)
 
+    def public_author_names(self) -> str:
+        authors = with_public_people(self.authors.select_related("person"))
+        return "\n".join(author.person.name for author in authors)
+
     def get_detail(self) -> EssayDetail:
         """What the page shows besides the essay's own fields."""
         # values_list works on the saved relations and on a preview's unsaved ones.
         film_ids = self.films.values_list("id", flat=True)
         event_ids = self.events.values_list("id", flat=True)
         return EssayDetail(
-            authors=list(self.authors.select_related("person")),
+            authors=with_public_people(self.authors.select_related("person")),
             films=list(
                 FilmPage.objects.filter(visible_q(), pk__in=film_ids).order_by(
                     *_BY_DATE
@@ -607,9 +616,11 @@ def _most_published(essays: QuerySet, *, keep: str | None) -> list[Person]:
     """The ``LISTING_CHOICES`` people with the most of ``essays``, and the
     one whose slug is ``keep`` if any of them is theirs, by name, each with
     ``n``."""
-    writers = Person.objects.filter(
-        essays_written__page__in=essays.values("pk")
-    ).annotate(n=Count("essays_written"))
+    writers = (
+        Person.objects.published()
+        .filter(essays_written__page__in=essays.values("pk"))
+        .annotate(n=Count("essays_written"))
+    )
     most = Q(pk__in=writers.order_by("-n", "name").values("pk")[:LISTING_CHOICES])
     wanted = (keep or "").strip().lower()
     if slug_unicode_re.fullmatch(wanted):

@@ -52,6 +52,7 @@ from wanderingsite.models import (
     PreciseDateMixin,
     person_panel,
     tags_panel,
+    with_public_people,
 )
 from wanderingsite.page_types import ArchiveType, archive_types
 from wanderingsite.quotes import block_text, html_to_text
@@ -491,7 +492,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
     def get_detail(self) -> FilmDetail:
         """What the page shows besides the film's own fields."""
         detail = FilmDetail()
-        credits = list(self.credits.select_related("person"))
+        credits = with_public_people(self.credits.select_related("person"))
         for role, _label in FilmCredit.Role.choices:
             people = [c for c in credits if c.role == role]
             if people:
@@ -687,7 +688,7 @@ class PolicyEventPage(PreciseDateMixin, ArchivePage):
     def get_detail(self) -> EventDetail:
         """What the page shows besides the event's own fields."""
         detail = EventDetail()
-        detail.actors = list(self.actors.select_related("person"))
+        detail.actors = with_public_people(self.actors.select_related("person"))
         # values_list works on the saved relation and on a preview's unsaved one.
         film_ids = self.films.values_list("id", flat=True)
         detail.films = list(

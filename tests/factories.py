@@ -86,11 +86,18 @@ def make_tag(name: str | None = None, **fields) -> ArchiveTag:
     return tag
 
 
-def make_person(name: str | None = None, **fields) -> Person:
+def make_person(name: str | None = None, *, live=True, **fields) -> Person:
+    """A person, published through a revision as the admin and the loader do;
+    ``live=False`` gives a draft that was never published."""
     name = name or _unique("Person")
-    person, _ = Person.objects.get_or_create(
+    person, created = Person.objects.get_or_create(
         slug=slugify(name), defaults={"name": name, **fields}
     )
+    if created:
+        revision = person.save_revision()
+        if live:
+            revision.publish()
+            person.refresh_from_db()
     return person
 
 
@@ -192,9 +199,11 @@ def sample_archive(home) -> SimpleNamespace:
 
     A draft, a withdrawn (unpublished) and a private film, event and essay,
     each tagged, credited, cited and related like the visible pages so that a
-    leak would show, and a live event whose newer draft is not published.
-    Every hidden title, summary and paragraph holds the word ``HIDDEN``, which
-    no visible page uses.
+    leak would show, and a live event whose newer draft is not published; a
+    person never published, credited, writing and acting on visible pages
+    (``people.draft``), and a published director's rename waiting in a draft.
+    Every hidden title, summary, paragraph and name holds the word ``HIDDEN``,
+    which no visible page uses.
     """
     idx = archive_indexes(home)
     sf = make_tag("Science fiction", description="Stories of imagined futures.")
@@ -344,6 +353,7 @@ def sample_archive(home) -> SimpleNamespace:
     )
 
     hidden = _hidden_pages(idx, film, plan, wu, [sf, soft, hidden_only])
+    draft_person = _hidden_people(film, kokas_essay, plan, gwo)
     # A live page whose newer words wait, unpublished, in a draft.
     cabinet.title = f"Unpublished {HIDDEN} title"
     cabinet.summary = f"An unpublished {HIDDEN} summary."
@@ -361,7 +371,9 @@ def sample_archive(home) -> SimpleNamespace:
             sf=sf, soft=soft, money=money, policy=policy, hidden=hidden_only
         ),
         hidden_only_tag=hidden_only,
-        people=SimpleNamespace(gwo=gwo, wu=wu, kokas=kokas, wang=wang),
+        people=SimpleNamespace(
+            gwo=gwo, wu=wu, kokas=kokas, wang=wang, draft=draft_person
+        ),
         film=film,
         sequel=sequel,
         undated=undated,
@@ -382,6 +394,24 @@ def sample_archive(home) -> SimpleNamespace:
         ],
         hidden=hidden,
     )
+
+
+def _hidden_people(film, essay, event, published) -> Person:
+    """A person never published, credited on ``film``, writing ``essay`` and
+    acting in ``event`` beside the visible people; and ``published``'s rename,
+    waiting in a draft. Both hold ``HIDDEN``."""
+    draft = make_person(f"{HIDDEN} draft person", live=False)
+    FilmCredit.objects.create(
+        page=film, person=draft, role="cast", character=f"{HIDDEN} character"
+    )
+    EssayAuthor.objects.create(
+        page=essay, person=draft, affiliation=f"{HIDDEN} affiliation"
+    )
+    EventActor.objects.create(page=event, person=draft, role=f"{HIDDEN} role")
+    published.name = f"{HIDDEN} renamed"
+    published.save_revision()
+    published.refresh_from_db()
+    return draft
 
 
 def _hidden_pages(idx, film, plan, actor, tags) -> HiddenPages:
@@ -447,7 +477,7 @@ def _migration(name: str):
 def rebuild_migrated_site() -> None:
     """Recreate what migrations made and a ``flush`` removed: the root and home
     pages, the root collection, the default site, the editorial groups and
-    their workflow."""
+    their workflow, for pages and for people."""
     language = get_supported_language_variant(settings.LANGUAGE_CODE)
     locale, _ = Locale.objects.get_or_create(language_code=language)
     if not Page.objects.filter(depth=1).exists():
@@ -456,8 +486,8 @@ def rebuild_migrated_site() -> None:
         Collection.add_root(name="Root")
     _migration("0002_create_homepage").create_homepage(global_apps, None)
     Page.objects.filter(depth=1).update(numchild=1)
-    editorial = _migration("0003_editorial_groups")
-    for operation in editorial.Migration.operations:
-        code = getattr(operation, "code", None)
-        if code is not None:
-            code(global_apps, None)
+    for name in ("0003_editorial_groups", "0012_person_review"):
+        for operation in _migration(name).Migration.operations:
+            code = getattr(operation, "code", None)
+            if code is not None:
+                code(global_apps, None)

@@ -1,4 +1,4 @@
-"""The read-only API at ``/api/v2/``: pages, images, documents and tags.
+"""The read-only API at ``/api/v2/``: pages, images, documents, tags and people.
 
 Wagtail's API v2 with three changes: pages are those anyone may see (live,
 outside every private section, whoever asks); a bad parameter is a 400 with a
@@ -25,9 +25,17 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
-from .models import ArchiveTag, public_use_counts, with_use_counts
+from .models import (
+    MENTION_KEY,
+    ArchiveTag,
+    Person,
+    person_counts,
+    public_use_counts,
+    with_use_counts,
+)
 from .page_types import archive_types
 from .search import clean_query, query_terms
+from .selectors import person_ties
 from .serializers import RelatedRowsField
 from .visibility import visible_q
 
@@ -340,8 +348,169 @@ class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
         return with_use_counts([tag], self._use_counts)[0]
 
 
+class _WholeObjectField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def page_url(self, page, anchor: str = "") -> str:
+        url = page.get_full_url(self.context.get("request")) or ""
+        return f"{url}#{anchor}" if anchor else url
+
+
+class PersonCountsField(_WholeObjectField):
+    """Visible pages of each type that tie the person to them, and how many
+    name them: ``{"film": 1, "essay": 0, "event": 0, "mention": 2}``."""
+
+    def to_representation(self, person):
+        counts = person.public_counts
+        return {
+            **{t.key: counts.get(t.key, 0) for t in archive_types},
+            MENTION_KEY: counts.get(MENTION_KEY, 0),
+        }
+
+
+class PersonCreditsField(_WholeObjectField):
+    """Per archive type, the visible pages the person is tied to (the first
+    ``selectors.PERSON_SECTION_LENGTH``) and their roles on each."""
+
+    def to_representation(self, person):
+        return [
+            {
+                "type": section.type.key,
+                "count": section.count,
+                "pages": [
+                    {
+                        "id": tie.page.pk,
+                        "title": tie.page.title,
+                        "url": self.page_url(tie.page),
+                        "roles": [vars(role) for role in tie.roles],
+                    }
+                    for tie in section.ties
+                ],
+            }
+            for section in person.public_detail.sections
+        ]
+
+
+class PersonMentionsField(_WholeObjectField):
+    """The visible pages that name the person, with the words that do and a
+    link to their paragraph."""
+
+    def to_representation(self, person):
+        return [
+            {
+                "page": {
+                    "id": mention.page.pk,
+                    "title": mention.page.title,
+                    "type": mention.type.key if mention.type else None,
+                },
+                "passage": mention.passage,
+                "url": self.page_url(mention.page, mention.anchor),
+            }
+            for mention in person.public_detail.mentions
+        ]
+
+
+class AliasesField(_WholeObjectField):
+    def to_representation(self, person):
+        return person.alias_list
+
+
+class PeopleSearchFilter:
+    """``?search=``: people with every word in their name, original name or
+    aliases (the site's /search/ ranks them among pages)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        terms = query_terms(clean_query(request.GET["search"]))
+        if not terms:
+            return queryset.none()
+        for term in terms:
+            queryset = queryset.filter(
+                Q(name__icontains=term)
+                | Q(original_name__icontains=term)
+                | Q(aliases__icontains=term)
+            )
+        return queryset
+
+
+class PeopleAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
+    """The people and institutions the public may meet (``Person.objects.public()``),
+    with their counts; one person also with their credits and mentions."""
+
+    model = Person
+    name = "people"
+    filter_backends = [FieldsFilter, OrderingFilter, PeopleSearchFilter]
+    body_fields = [
+        "id",
+        "name",
+        "slug",
+        "kind",
+        "original_name",
+        "aliases",
+        "description",
+        "counts",
+        "credits",
+        "mentions",
+    ]
+    meta_fields = ["type", "detail_url", "html_url"]
+    listing_default_fields = [
+        "id",
+        "type",
+        "detail_url",
+        "html_url",
+        "name",
+        "slug",
+        "kind",
+        "original_name",
+        "counts",
+    ]
+    nested_default_fields = ["id", "type", "detail_url", "name", "slug"]
+    detail_only_fields = ["credits", "mentions"]
+
+    @classmethod
+    def get_body_fields(cls, model):
+        return [
+            *cls._convert_api_fields(
+                ["id", "name", "slug", "kind", "original_name", "description"]
+            ),
+            APIField("aliases", serializer=AliasesField()),
+            APIField("counts", serializer=PersonCountsField()),
+            APIField("credits", serializer=PersonCreditsField()),
+            APIField("mentions", serializer=PersonMentionsField()),
+        ]
+
+    @classmethod
+    def get_meta_fields(cls, model):
+        return [
+            *cls._convert_api_fields(["type", "detail_url"]),
+            APIField("html_url", serializer=TagHtmlUrlField()),
+        ]
+
+    def get_queryset(self):
+        return Person.objects.public().order_by("name", "pk")
+
+    def paginate_queryset(self, queryset):
+        people = list(super().paginate_queryset(queryset))
+        counts = person_counts([p.pk for p in people]) if people else {}
+        for person in people:
+            person.public_counts = counts.get(person.pk, {})
+        return people
+
+    def get_object(self):
+        person = super().get_object()
+        if not hasattr(person, "public_detail"):
+            person.public_detail = person_ties(person=person)
+            person.public_counts = person.public_detail.counts
+        return person
+
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", ArchivePagesAPIViewSet)
 api_router.register_endpoint("images", ArchiveImagesAPIViewSet)
 api_router.register_endpoint("documents", ArchiveDocumentsAPIViewSet)
 api_router.register_endpoint("tags", TagsAPIViewSet)
+api_router.register_endpoint("people", PeopleAPIViewSet)

@@ -11,6 +11,8 @@ class WanderingSiteConfig(AppConfig):
         from . import checks  # noqa: F401, PLC0415
         from .cache import connect_purges  # noqa: PLC0415
         from .search.lexicon import connect_lexicon  # noqa: PLC0415
+        from .services.mentions import connect_mentions  # noqa: PLC0415
 
         connect_purges()
         connect_lexicon()
+        connect_mentions()

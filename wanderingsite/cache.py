@@ -61,22 +61,37 @@ def ban_proxy(url: str) -> None:
         logger.warning("The proxy at %s did not take the ban", url, exc_info=True)
 
 
+# A save of only these records a person's draft or lock: the public sees nothing new.
+PERSON_BOOKKEEPING = frozenset(
+    {"latest_revision", "has_unpublished_changes", "locked", "locked_at", "locked_by"}
+)
+
+
 def _purge(**kwargs) -> None:
+    purge_page_cache()
+
+
+def _purge_for_person(update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= PERSON_BOOKKEEPING:
+        return
     purge_page_cache()
 
 
 def connect_purges() -> None:
     """Purge on publish, unpublish, move, delete, privacy, and any change to a
-    tag, person, redirect, site, image or document."""
+    tag, redirect, site, image or document, or to a person's live version (an
+    editor's draft of a person leaves the row, and the cache, as it is)."""
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_purge, dispatch_uid=f"page-cache-{id(signal)}")
     # Publishing covers a page's saves; deleting one sends post_delete for its
     # Page row too, whatever its type.
     post_delete.connect(_purge, sender=Page, dispatch_uid="page-cache-page-delete")
+    for signal in (post_save, post_delete):
+        uid = f"page-cache-person-{id(signal)}"
+        signal.connect(_purge_for_person, sender=Person, dispatch_uid=uid)
     watched = (
         PageViewRestriction,
         ArchiveTag,
-        Person,
         Redirect,
         Site,
         get_image_model(),

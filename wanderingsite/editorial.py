@@ -3,23 +3,26 @@
 - A page that has ever been published is moved or deleted only by someone
   who may publish: Wagtail lets anyone with the change right delete a page
   that is not live at the moment, and its revisions go with it.
-- A save posted from an edit form opened before someone else saved a newer
-  revision is refused with a message naming them, where Wagtail refuses only
-  an outdated autosave and otherwise writes the older form over the newer
-  revision.
+- A save posted from an edit form (a page's or a person's) opened before
+  someone else saved a newer revision is refused with a message naming them,
+  where Wagtail refuses only an outdated autosave and otherwise writes the
+  older form over the newer revision.
+- A review action taken on the edit form says what it did: "approved and
+  published", where Wagtail says the page "has been updated".
 
 Wagtail's hooks and page classes call in here; ``wagtail_hooks.py`` only
 registers.
 """
 
+from django.contrib.messages import get_messages
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
-from wagtail.admin.utils import get_user_display_name
-from wagtail.models import PagePermissionTester
+from wagtail.admin.utils import get_latest_str, get_user_display_name
+from wagtail.models import PagePermissionTester, RevisionMixin, WorkflowState
 
 EVER_PUBLISHED = (
     Q(live=True)
@@ -65,7 +68,7 @@ def loaded_revision_is_outdated(data, latest_revision) -> bool:
     return bool(loaded_at) and loaded_at != latest_revision.created_at.isoformat()
 
 
-def outdated_save_message(page, latest_revision, user) -> str:
+def outdated_save_message(title: str, latest_revision, user) -> str:
     when = formats.date_format(
         timezone.localtime(latest_revision.created_at), "DATETIME_FORMAT"
     )
@@ -79,7 +82,33 @@ def outdated_save_message(page, latest_revision, user) -> str:
         "'%(title)s' was changed by %(who)s at %(when)s, after you opened it. "
         "Your changes were not saved, so that the newer version is not lost: "
         "the form now shows it; make your changes again."
-    ) % {"title": page.get_admin_display_title(), "who": who, "when": when}
+    ) % {"title": title, "who": who, "when": when}
+
+
+def _refuse_outdated_save(request, obj, title: str, url_name):
+    """Back to ``obj``'s edit form, unsaved, with a message and a comparison of
+    the two revisions, if the posted form was opened before the latest one.
+    ``url_name(view)`` names the admin's views of ``obj``."""
+    if request.method != "POST" or not request.accepts("text/html"):
+        return None
+    latest_revision = obj.get_latest_revision()
+    if not loaded_revision_is_outdated(request.POST, latest_revision):
+        return None
+    buttons = []
+    loaded_id = request.POST.get("loaded_revision_id", "")
+    # isdigit() alone takes "²", which is no number to the database.
+    loaded_is_id = loaded_id.isascii() and loaded_id.isdigit()
+    if loaded_is_id and obj.revisions.filter(pk=loaded_id).exists():
+        compare_url = reverse(
+            url_name("revisions_compare"), args=[obj.pk, loaded_id, latest_revision.pk]
+        )
+        buttons.append(messages.button(compare_url, _("See what changed")))
+    messages.error(
+        request,
+        outdated_save_message(title, latest_revision, request.user),
+        buttons=buttons,
+    )
+    return redirect(url_name("edit"), obj.pk)
 
 
 def refuse_outdated_page_save(request, page):
@@ -88,24 +117,58 @@ def refuse_outdated_page_save(request, page):
 
     Autosave asks for JSON, and Wagtail refuses an outdated one itself.
     """
-    if request.method != "POST" or not request.accepts("text/html"):
-        return None
-    latest_revision = page.get_latest_revision()
-    if not loaded_revision_is_outdated(request.POST, latest_revision):
-        return None
-    buttons = []
-    loaded_id = request.POST.get("loaded_revision_id", "")
-    # isdigit() alone takes "²", which is no number to the database.
-    loaded_is_id = loaded_id.isascii() and loaded_id.isdigit()
-    if loaded_is_id and page.revisions.filter(pk=loaded_id).exists():
-        compare_url = reverse(
-            "wagtailadmin_pages:revisions_compare",
-            args=[page.pk, loaded_id, latest_revision.pk],
-        )
-        buttons.append(messages.button(compare_url, _("See what changed")))
-    messages.error(
+    return _refuse_outdated_save(
         request,
-        outdated_save_message(page, latest_revision, request.user),
-        buttons=buttons,
+        page,
+        page.get_admin_display_title(),
+        lambda view: f"wagtailadmin_pages:{view}",
     )
-    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def refuse_outdated_snippet_save(request, obj):
+    """``before_edit_snippet``: the same for a snippet with revisions (people)."""
+    if not isinstance(obj, RevisionMixin):
+        return None
+    return _refuse_outdated_save(
+        request, obj, get_latest_str(obj), obj.snippet_viewset.get_url_name
+    )
+
+
+def review_outcome_message(obj, label: str) -> str | None:
+    """What the review action just taken on ``obj`` did, for its message:
+    approved and published, approved for a later publication, or sent back;
+    None while the review goes on to a further step. ``label`` names the
+    object ("Page 'The Wandering Earth'")."""
+    obj = type(obj).objects.get(pk=obj.pk)
+    state = obj.workflow_states.order_by("-created_at", "-pk").first()
+    if state is None:
+        return None
+    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return _("Changes to %(label)s have been requested.") % {"label": label}
+    if state.status != WorkflowState.STATUS_APPROVED:
+        return None
+    if obj.live and obj.live_revision_id == obj.latest_revision_id:
+        return _("%(label)s has been approved and published.") % {"label": label}
+    return _("%(label)s has been approved and scheduled for publishing.") % {
+        "label": label
+    }
+
+
+def say_what_the_review_did(request, page):
+    """``after_edit_page``: after a review action on the edit form, put what it
+    did in place of Wagtail's "has been updated"."""
+    if request.method != "POST" or not request.POST.get("action-workflow-action"):
+        return
+    title = page.get_admin_display_title()
+    message = review_outcome_message(page, _("Page '%(title)s'") % {"title": title})
+    if message is None:
+        return
+    # Wagtail's own words in edit.py, which it has just queued, as it renders them.
+    updated = _("Page '%(page_title)s' has been updated.") % {"page_title": title}
+    updated = messages.render(updated, None)
+    storage = get_messages(request)
+    for queued in storage:
+        if queued.message == updated:
+            queued.message = messages.render(message, None)
+    # Reading the messages marks them shown; they are still to be shown.
+    storage.used = False

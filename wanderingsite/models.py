@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
 from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
@@ -33,7 +34,14 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Page,
+    PageViewRestriction,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES
@@ -41,6 +49,7 @@ from .dates import DatePrecision, format_precise_date, iso_precise_date
 from .editorial import ArchivePagePermissionTester
 from .page_types import ArchiveType, archive_types
 from .routing import route_below
+from .sites import site_root_url
 from .visibility import visible_q
 
 TAG_SLUG = re.compile(r"\A[-\w]{1,100}\Z")
@@ -221,8 +230,131 @@ class ArchiveTag(TagBase):
         return tag_path(self.slug)
 
 
-class Person(index.Indexed, models.Model):
-    """A person or an institution named by the sources."""
+def public_people_q(prefix: str = "") -> Q:
+    """People the public may meet (published), from rows that reach a person
+    through ``prefix`` (``"person__"`` from a credit)."""
+    return Q(**{f"{prefix}live": True})
+
+
+def with_public_people(rows) -> list:
+    """The ``rows`` (credits, authors, actors) whose person the public may meet;
+    a person still a draft is left out until a moderator publishes them."""
+    return [row for row in rows if row.person.live]
+
+
+def person_links() -> list[tuple[ArchiveType, type[models.Model], str]]:
+    """(type, link model, page field) of each way a person is tied to the pages
+    of a type: credits, authorship, actors (the registry's ``people``)."""
+    links = []
+    for archive_type in archive_types:
+        for accessor in archive_type.people:
+            link = Person._meta.get_field(accessor).related_model
+            page = next(
+                f for f in link._meta.fields if f.related_model is archive_type.model
+            )
+            links.append((archive_type, link, page.name))
+    return links
+
+
+MENTION_KEY = "mention"
+"""The key of a person's mentions beside the registry's type keys in counts."""
+
+
+def _ties(person_ids=None) -> list:
+    """One (person id, key, count) query per way of being tied to a visible page,
+    mentions last; ``person_ids`` narrows them to those people."""
+    grouped = []
+    for archive_type, link, page in person_links():
+        rows = link.objects.filter(visible_q(f"{page}__"))
+        if person_ids is not None:
+            rows = rows.filter(person_id__in=person_ids)
+        grouped.append(
+            rows.order_by()
+            .values("person_id")
+            .annotate(
+                key=Value(archive_type.key, output_field=CharField()),
+                n=Count(page, distinct=True),
+            )
+            .values_list("person_id", "key", "n")
+        )
+    mentions = PersonMention.objects.filter(visible_q("page__"))
+    if person_ids is not None:
+        mentions = mentions.filter(person_id__in=person_ids)
+    grouped.append(
+        mentions.order_by()
+        .values("person_id")
+        .annotate(key=Value(MENTION_KEY, output_field=CharField()), n=Count("pk"))
+        .values_list("person_id", "key", "n")
+    )
+    return grouped
+
+
+def person_counts(person_ids) -> dict[int, dict[str, int]]:
+    """How many visible pages of each type tie each of ``person_ids`` to them,
+    and how many name them (``MENTION_KEY``), as ``{person_id: {key: n}}``:
+    one grouped query whatever the number of people or pages."""
+    grouped = _ties(person_ids)
+    counts: dict[int, dict[str, int]] = {}
+    for person_id, key, n in grouped[0].union(*grouped[1:], all=True):
+        mine = counts.setdefault(person_id, {})
+        mine[key] = mine.get(key, 0) + n
+    return counts
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self) -> "PersonQuerySet":
+        """Published people and institutions that a visible page credits, was
+        written by, names as an actor or names in its text: the only ones the
+        public meets.
+
+        Every read of people for the public goes through here (or through
+        ``published`` where the read is already narrowed to visible pages).
+        """
+        tied = [
+            Exists(
+                link.objects.filter(person=OuterRef("pk")).filter(
+                    visible_q(f"{page}__")
+                )
+            )
+            for _type, link, page in person_links()
+        ]
+        named = Exists(
+            PersonMention.objects.filter(person=OuterRef("pk")).filter(
+                visible_q("page__")
+            )
+        )
+        return self.published().filter(reduce(operator.or_, tied, Q(named)))
+
+    def published(self) -> "PersonQuerySet":
+        """People published (their row is the live version): for reads already
+        narrowed to visible pages, such as a page's credits."""
+        return self.filter(public_people_q())
+
+    def by_kind_and_name(self) -> "PersonQuerySet":
+        """People first, then institutions, each by name in any case."""
+        institutions_last = models.Case(
+            models.When(kind=Person.Kind.INSTITUTION, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return self.order_by(institutions_last, Lower("name"), "pk")
+
+
+class Person(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    index.Indexed,
+    models.Model,
+):
+    """A person or an institution named by the sources.
+
+    Changes go through review as pages' do: the row is the live version, an
+    editor's change waits in a revision until a moderator publishes it, and a
+    person made outside the admin is a draft (``live`` is False) until
+    published, so that no code path shows an unreviewed name.
+    """
 
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
@@ -255,6 +387,7 @@ class Person(index.Indexed, models.Model):
         blank=True,
         help_text=_("One or two sentences on who this is, from the sources."),
     )
+    live = models.BooleanField(_("live"), default=False, editable=False)
 
     panels = [
         MultiFieldPanel(
@@ -274,6 +407,8 @@ class Person(index.Indexed, models.Model):
         index.SearchField("aliases"),
     ]
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("person or institution")
         verbose_name_plural = _("people and institutions")
@@ -283,18 +418,63 @@ class Person(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/people/{self.slug}/"
+        return reverse("person_page", kwargs={"slug": self.slug})
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind == self.Kind.INSTITUTION
 
     @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
-    def get_json_ld(self) -> dict:
-        kind = "Organization" if self.kind == self.Kind.INSTITUTION else "Person"
-        data = {"@type": kind, "name": self.name}
-        if self.original_name:
-            data["alternateName"] = self.original_name
+    @property
+    def names(self) -> list[str]:
+        """Every name the sources use for them: the name, the original, the aliases."""
+        names = [self.name, self.original_name, *self.alias_list]
+        return list(dict.fromkeys(name for name in names if name))
+
+    def get_json_ld(self, root: str = "") -> dict:
+        """``Person`` or ``Organization``; ``url`` is their page, under ``root``
+        (the site's root URL) when given."""
+        kind = "Organization" if self.is_institution else "Person"
+        data = {"@type": kind, "name": self.name, "url": root + self.get_absolute_url()}
+        others = [n for n in [self.original_name, *self.alias_list] if n]
+        if others:
+            data["alternateName"] = others[0] if len(others) == 1 else others
         return data
+
+
+class PersonMention(models.Model):
+    """A page whose own text names a person or institution, with the sentence
+    that does (``services.mentions`` finds them when pages are published)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="mentions"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+"
+    )
+    passage = models.TextField(
+        _("passage"), max_length=1000, help_text=_("The page's words that name them.")
+    )
+    anchor = models.CharField(
+        _("paragraph anchor"),
+        max_length=60,
+        blank=True,
+        help_text=_("The paragraph that holds the passage, on pages with a body."),
+    )
+
+    class Meta:
+        verbose_name = _("mention of a person")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "page"], name="personmention_person_page_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} in {self.page_id}"
 
 
 class PreciseDateMixin(models.Model):
@@ -449,7 +629,21 @@ class ArchivePage(Page):
             **fields,
             "keywords": ", ".join(tag.name for tag in tags),
         }
-        return {key: value for key, value in data.items() if value}
+        root = site_root_url(context.get("request"))
+        return {key: _absolute(value, root) for key, value in data.items() if value}
+
+
+def _absolute(value, root: str):
+    """``value`` with the site-relative ``url`` of every thing it describes
+    (the people of a film, say) made absolute under ``root``."""
+    if isinstance(value, list):
+        return [_absolute(item, root) for item in value]
+    if isinstance(value, dict):
+        url = value.get("url")
+        if isinstance(url, str) and url.startswith("/"):
+            value = {**value, "url": root + url}
+        return {key: _absolute(item, root) for key, item in value.items()}
+    return value
 
 
 class ArchiveIndexPage(ArchivePage):

@@ -6,14 +6,27 @@ names none of them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
+from django.db.models import F, OrderBy, QuerySet
 from wagtail.models import Page
 
 from .listing import CountedPaginator
-from .models import ArchiveTag, most_used, public_tags, public_use_counts
+from .models import (
+    MENTION_KEY,
+    ArchiveTag,
+    Person,
+    PersonMention,
+    most_used,
+    person_counts,
+    person_links,
+    public_tags,
+    public_use_counts,
+)
 from .page_types import ArchiveType, archive_types
 from .visibility import visible_q
 
@@ -21,6 +34,12 @@ TAG_SECTION_LENGTH = 20
 """How many pages of each type a tag page shows before "see all"."""
 TAG_TYPE_PAGE_LENGTH = 50
 """How many pages of one type a tag page's "see all" shows at a time."""
+PEOPLE_PER_PAGE = 60
+"""How many people and institutions the people index shows at a time."""
+PERSON_SECTION_LENGTH = 100
+"""How many pages of each type, and how many mentions, a person's page lists."""
+PERSON_SLUG = re.compile(r"\A[-a-zA-Z0-9_]{1,200}\Z")
+"""What a person's slug may be (a Django slug)."""
 
 
 @dataclass(frozen=True)
@@ -144,3 +163,193 @@ def tag_detail(
         chosen=chosen,
         type_requested=type is not None,
     )
+
+
+@dataclass(frozen=True)
+class PersonRole:
+    """What a person did on one page: a role ("Director"), the character
+    played, the affiliation an essay gives its author; each may be blank."""
+
+    role: str = ""
+    character: str = ""
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class PersonTie:
+    """A visible page a person is tied to, and every role they had on it."""
+
+    page: Page
+    roles: list[PersonRole]
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """The visible pages of one type a person is tied to (the first
+    ``PERSON_SECTION_LENGTH``), and how many there are."""
+
+    type: ArchiveType
+    ties: list[PersonTie]
+    count: int
+
+    @property
+    def count_text(self) -> str:
+        return self.type.count_text(self.count)
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.ties)
+
+
+@dataclass(frozen=True)
+class PersonMentionEntry:
+    """A visible page whose text names the person, with its words."""
+
+    page: Page
+    type: ArchiveType | None
+    passage: str
+    anchor: str
+
+
+@dataclass
+class PersonDetail:
+    person: Person
+    sections: list[PersonSection] = field(default_factory=list)
+    mentions: list[PersonMentionEntry] = field(default_factory=list)
+    mention_count: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    """How many visible pages of each type tie them, and name them, by key."""
+
+    @property
+    def tied_sections(self) -> list[PersonSection]:
+        return [section for section in self.sections if section.ties]
+
+    @property
+    def has_more_mentions(self) -> bool:
+        return self.mention_count > len(self.mentions)
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    """A person or institution in the index, with how many visible pages of
+    each type tie them (``counts``, by type key) and how many name them."""
+
+    person: Person
+    counts: dict[str, int]
+
+    @property
+    def count_texts(self) -> list[str]:
+        texts = [
+            t.count_text(self.counts[t.key])
+            for t in archive_types
+            if self.counts.get(t.key)
+        ]
+        named = self.counts.get(MENTION_KEY, 0)
+        if named:
+            texts.append(f"named on {named} page{'' if named == 1 else 's'}")
+        return texts
+
+
+def public_person(*, slug: str) -> Person | None:
+    """The person or institution with ``slug`` if a visible page ties them or
+    names them; None, without a query, for what no slug could be."""
+    if not PERSON_SLUG.match(slug):
+        return None
+    return Person.objects.public().filter(slug=slug).first()
+
+
+def _through(prefix: str, ordering) -> list:
+    """A page type's ``ordering`` as seen from a row that points at the page."""
+    ordered = []
+    for item in ordering:
+        if isinstance(item, str):
+            descending = item.startswith("-")
+            ordered.append(f"{'-' if descending else ''}{prefix}{item.lstrip('-')}")
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            moved = item.copy()
+            moved.expression = F(f"{prefix}{item.expression.name}")
+            ordered.append(moved)
+    return ordered
+
+
+def _role(row) -> PersonRole:
+    role = getattr(row, "role", "")
+    display = getattr(row, "get_role_display", None)
+    return PersonRole(
+        role=str(display() if display else role),
+        character=getattr(row, "character", ""),
+        affiliation=getattr(row, "affiliation", ""),
+    )
+
+
+def _ties(rows, page_field: str) -> list[PersonTie]:
+    """``rows`` (a person's links to pages) gathered by page, in their order."""
+    by_page: dict[int, PersonTie] = {}
+    for row in rows:
+        page = getattr(row, page_field)
+        tie = by_page.setdefault(page.pk, PersonTie(page, []))
+        tie.roles.append(_role(row))
+    return list(by_page.values())
+
+
+def person_detail(*, slug: str) -> PersonDetail | None:
+    """A person or institution the public may meet, with what ``person_ties``
+    gives; None for anyone else."""
+    person = public_person(slug=slug)
+    return None if person is None else person_ties(person=person)
+
+
+def person_ties(*, person: Person) -> PersonDetail:
+    """The visible pages of each type ``person`` is tied to (what they did on
+    each, the first ``PERSON_SECTION_LENGTH``), and the visible pages that
+    name them with their words: one query per way of being tied, one for the
+    mentions and one for how many there are of each."""
+    limit = PERSON_SECTION_LENGTH
+    counts = person_counts([person.pk]).get(person.pk, {})
+    sections = []
+    for archive_type, link, page_field in person_links():
+        rows = link.objects.filter(person=person).filter(visible_q(f"{page_field}__"))
+        ordering = _through(f"{page_field}__", archive_type.ordering)
+        ties = _ties(
+            rows.select_related(page_field).order_by(*ordering, "pk")[:limit],
+            page_field,
+        )
+        sections.append(
+            PersonSection(archive_type, ties, counts.get(archive_type.key, 0))
+        )
+    mentions = (
+        PersonMention.objects.filter(person=person)
+        .filter(visible_q("page__"))
+        .select_related("page")
+        .order_by("page__title", "pk")[:limit]
+    )
+    return PersonDetail(
+        person=person,
+        sections=sections,
+        mentions=[_mention_entry(row) for row in mentions],
+        mention_count=counts.get(MENTION_KEY, 0),
+        counts=counts,
+    )
+
+
+def _mention_entry(row: PersonMention) -> PersonMentionEntry:
+    # Content types are read once per process (warm.py), then from memory.
+    model = ContentType.objects.get_for_id(row.page.content_type_id).model_class()
+    return PersonMentionEntry(
+        page=row.page,
+        type=archive_types.for_model(model) if model else None,
+        passage=row.passage,
+        anchor=row.anchor,
+    )
+
+
+def people_index(*, page: str | None = None) -> PaginatorPage:
+    """One page of the people and institutions the public may meet, people
+    first, each by name, as ``PersonEntry``s: a count, the page, and one
+    grouped query for their counts, whatever the number of people."""
+    people = Person.objects.public().by_kind_and_name()
+    shown = Paginator(people, PEOPLE_PER_PAGE).get_page(page)
+    listed = list(shown.object_list)
+    counts = person_counts([p.pk for p in listed]) if listed else {}
+    shown.object_list = [PersonEntry(p, counts.get(p.pk, {})) for p in listed]
+    return shown

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from wagtail.api import APIField
 from wagtail.rich_text import expand_db_html
 
+from .models import public_people_q
 from .visibility import visible_q
 
 CharField = serializers.CharField
@@ -113,7 +114,7 @@ class PeopleField(RelatedRowsField):
         super().__init__(**kwargs)
 
     def refine(self, queryset):
-        return queryset.select_related("person")
+        return queryset.filter(public_people_q("person__")).select_related("person")
 
     def row(self, obj) -> dict:
         person = obj.person

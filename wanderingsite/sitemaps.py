@@ -1,5 +1,5 @@
-"""The sitemap: an index of sections (each archive type, the tags, the other
-pages), each a page of at most ``SITEMAP_LIMIT`` live public addresses with
+"""The sitemap: an index of sections (each archive type, the tags, the people,
+the other pages), each a page of at most ``SITEMAP_LIMIT`` live public addresses with
 their last change."""
 
 from functools import cached_property
@@ -12,7 +12,7 @@ from django.urls import reverse
 from wagtail.contrib.sitemaps import Sitemap
 
 from .listing import CountedPaginator
-from .models import ArchiveTag, public_use_counts
+from .models import ArchiveTag, Person, public_use_counts
 from .page_types import ArchiveType, archive_types
 from .sites import site_root_url
 from .visibility import visible_q
@@ -116,10 +116,21 @@ class TagSitemap(ArchiveSitemap):
         ]
 
 
+class PeopleSitemap(TagSitemap):
+    """The page of every person and institution the public may meet."""
+
+    def items(self):
+        return Person.objects.public().order_by("name", "pk")
+
+    @cached_property
+    def paginator(self):
+        return CountedPaginator(self.items(), self.limit, count=self.items().count())
+
+
 def index_entries(request) -> list[SitemapIndexItem]:
     """Every page of every section, for the index: one grouped query over the
-    site's visible pages by type and one over the tags' uses, whatever the
-    number of types, sections or pages."""
+    site's visible pages by type, one over the tags' uses and one counting the
+    people, whatever the number of types, sections or pages."""
     root = site_root_url(request)
     sections = sitemaps(request)
     site_pages = sections["pages"].get_wagtail_site().root_page
@@ -147,7 +158,8 @@ def index_entries(request) -> list[SitemapIndexItem]:
             summary["latest"] is None or row["latest"] > summary["latest"]
         ):
             summary["latest"] = row["latest"]
-    summaries["tags"]["count"] = sections["tags"].paginator.count
+    for name in ("tags", "people"):
+        summaries[name]["count"] = sections[name].paginator.count
     entries = []
     for name, summary in summaries.items():
         url = f"{root}{reverse('sitemap_section', kwargs={'section': name})}"
@@ -166,4 +178,5 @@ def sitemaps(request) -> dict[str, Sitemap]:
         "pages": OtherPagesSitemap(request),
         **{t.plural_key: TypeSitemap(t, request) for t in archive_types},
         "tags": TagSitemap(request),
+        "people": PeopleSitemap(request),
     }

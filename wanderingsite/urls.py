@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from wanderingsite import health, views
+from wanderingsite import health, people, views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, TagFeed
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("tags/", views.tag_index, name="tag_index"),
     path("tags/<str:slug>/", views.tag_page, name="tag_page"),
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
+    path("people/", people.people_index_view, name="people_index"),
+    path("people/<str:slug>/", people.person_page, name="person_page"),
     path("search/", views.search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

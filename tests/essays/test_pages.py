@@ -96,7 +96,10 @@ def test_essay_page_describes_itself_as_an_article(sample_archive, client):
     data = json_ld(client.get("/essays/how-china/"))
     assert data["@type"] == "Article"
     assert data["headline"] == "How China is using science fiction"
-    assert data["author"] == [{"@type": "Person", "name": "Aynne Kokas"}]
+    root = data["url"].removesuffix("/essays/how-china/")
+    assert data["author"] == [
+        {"@type": "Person", "name": "Aynne Kokas", "url": f"{root}/people/aynne-kokas/"}
+    ]
     assert data["publisher"] == {
         "@type": "Organization",
         "name": "The Washington Post",

@@ -83,8 +83,14 @@ def test_film_page_describes_itself_as_a_movie(sample_archive, client):
     assert data["name"] == "The Wandering Earth"
     assert data["alternateName"] == ["流浪地球", "Liulang Diqiu"]
     assert data["datePublished"] == "2019-02-05"
+    root = data["url"].removesuffix("/films/the-wandering-earth/")
     assert data["director"] == [
-        {"@type": "Person", "name": "Frant Gwo", "alternateName": "郭帆"}
+        {
+            "@type": "Person",
+            "name": "Frant Gwo",
+            "url": f"{root}/people/frant-gwo/",
+            "alternateName": "郭帆",
+        }
     ]
     assert data["actor"][0]["name"] == "Wu Jing"
     assert data["url"].endswith("/films/the-wandering-earth/")
@@ -344,6 +350,12 @@ def test_event_page_describes_itself_as_an_event(sample_archive, client):
     data = json_ld(client.get("/timeline/strong-film-power/"))
     assert data["@type"] == "Event"
     assert data["startDate"] == "2019-03"
+    root = data["url"].removesuffix("/timeline/strong-film-power/")
     assert data["contributor"] == [
-        {"@type": "Person", "name": "Wang Xiaohui", "alternateName": "王晓晖"}
+        {
+            "@type": "Person",
+            "name": "Wang Xiaohui",
+            "url": f"{root}/people/wang-xiaohui/",
+            "alternateName": "王晓晖",
+        }
     ]

@@ -85,3 +85,20 @@ def post_edit(client, page, **changes):
     if response.status_code != 200:
         return response
     return post_form(client, page, form_data(response.content.decode()), **changes)
+
+
+def person_url(name: str, *args) -> str:
+    """The admin's ``name`` view of people (``edit``, ``lock``...) for ``args``."""
+    return reverse(f"wagtailsnippets_wanderingsite_person:{name}", args=args)
+
+
+def post_person_edit(client, person, **changes):
+    """Post the person's edit form as shown, with ``changes`` and an action
+    button, e.g. ``**{"action-submit": "1"}``."""
+    url = person_url("edit", person.pk)
+    response = client.get(url)
+    if response.status_code != 200:
+        return response
+    data = form_data(response.content.decode(), "w-editor-form")
+    data.update({name: [value] for name, value in changes.items()})
+    return client.post(url, data)

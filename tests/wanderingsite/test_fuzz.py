@@ -174,6 +174,45 @@ def test_fuzz_tag_pages_never_fail_nor_reflect_markup(
     assert_answered(client.get(path))
 
 
+person_segment = st.one_of(
+    st.sampled_from(PEOPLE_SLUGS),
+    st.sampled_from(PEOPLE_SLUGS).map(str.upper),
+    st.lists(segment_pieces, min_size=1, max_size=4).map("".join),
+)
+
+
+@settings(max_examples=80, **FUZZ)
+@given(
+    segment=st.one_of(st.none(), person_segment),
+    params=query(page=value(*PAGE_NUMBERS)),
+)
+def test_fuzz_people_pages_never_fail_nor_reflect_markup(
+    sample_archive, client, segment, params
+):
+    """/people/ answers any page number, /people/<slug>/ any slug."""
+    path = "/people/" if segment is None else f"/people/{segment}/"
+    assert_answered(client.get(path, params))
+
+
+@settings(max_examples=80, **FUZZ)
+@given(
+    params=query(
+        search=value("gwo", "Frant Gwo", "郭帆"),
+        kind=value("person", "institution"),
+        slug=value(*PEOPLE_SLUGS),
+        order=value("name", "-name", "id", "random", "counts"),
+        fields=value("*", "_", "counts", "credits", "-counts", "name(x)"),
+        limit=value("1", "20", "1000"),
+        offset=value("0", "2", "2147483648"),
+    )
+)
+def test_fuzz_people_api_never_fails_nor_reflects_markup(
+    sample_archive, client, params
+):
+    """/api/v2/people/ answers any mix of its parameters."""
+    assert_answered(client.get("/api/v2/people/", params))
+
+
 # Pages of the archive by name, given to ?child_of= and ?descendant_of= as ids.
 PARENTS = ("home", "films", "essays", "timeline", "film")
 API_PARAMETERS = {
@@ -239,6 +278,8 @@ def test_fuzz_api_never_fails_nor_reflects_markup(sample_archive, client, params
             "/api/v2/tags/",
             "/api/v2/images/",
             "/api/v2/documents/",
+            "/people/",
+            "/api/v2/people/",
         ]
     ),
     pieces=st.lists(segment_pieces, max_size=6),

@@ -192,7 +192,8 @@ def test_page_cache_purged_by_tag_changes(
 def test_page_cache_purged_by_a_person_change(
     client, site, page_cache, django_capture_on_commit_callbacks
 ):
-    """A person's new name shows at once on the film that credits them."""
+    """A person's new name, once published, shows at once on the film that
+    credits them."""
     with django_capture_on_commit_callbacks(execute=True):
         person = _renamed_person(site)
     film_url = site["film"].url
@@ -200,7 +201,7 @@ def test_page_cache_purged_by_a_person_change(
 
     with django_capture_on_commit_callbacks(execute=True):
         person.name = "Guo Fan"
-        person.save()
+        person.save_revision().publish()
 
     assert "Guo Fan" in client.get(film_url).content.decode()
 

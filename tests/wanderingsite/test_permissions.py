@@ -1,14 +1,16 @@
 """Who may do what in the admin, written out as a table and tried through real URLs.
 
 Each row is one admin action: opening the admin, or acting on a film page, an
-image, a document, a tag or a person; each column a role. "Once live" is a
-film a moderator has unpublished; "someone else's" image or document was
-uploaded by a user in no group; "own" means uploaded by the user acting.
-``ALLOW`` means the admin shows the view (200) or the action takes effect;
-``DENY`` means the admin refuses (a redirect to the login page for anonymous
-visitors, to the admin home with "Sorry, you do not have permission" for
-signed-in users) and nothing changes. ``RIGHTS`` ties rows to the rights the
-editorial groups hold, so that a right given to a group is never untried.
+image, a document, a tag or a person (people go through the same review as
+pages: drafts, revisions, locks, the review workflow); each column a role.
+"Once live" is a film a moderator has unpublished; "someone else's" image or
+document was uploaded by a user in no group; "own" means uploaded by the user
+acting. ``ALLOW`` means the admin shows the view (200) or the action takes
+effect; ``DENY`` means the admin refuses (a redirect to the login page for
+anonymous visitors, to the admin home with "Sorry, you do not have
+permission" for signed-in users) and nothing changes. ``RIGHTS`` ties rows to
+the rights the editorial groups hold, so that a right given to a group is
+never untried.
 """
 
 import itertools
@@ -29,8 +31,11 @@ from tests.wanderingsite.editorial_helpers import (
     GROUPS,
     client_for,
     make_user,
+    person_url,
     post_edit,
+    post_person_edit,
 )
+from wanderingsite.models import Person
 
 ALLOW, DENY = "allow", "deny"
 ROLES = ("anonymous", "editor", "moderator", "admin")
@@ -69,6 +74,16 @@ PERMISSIONS = {
     "add a person": (DENY, ALLOW, ALLOW, ALLOW),
     "edit a person": (DENY, ALLOW, ALLOW, ALLOW),
     "delete a person": (DENY, DENY, ALLOW, ALLOW),
+    "person history": (DENY, ALLOW, ALLOW, ALLOW),
+    "compare a person's revisions": (DENY, ALLOW, ALLOW, ALLOW),
+    "submit a person for review": (DENY, ALLOW, ALLOW, ALLOW),
+    "approve a person's change": (DENY, DENY, ALLOW, ALLOW),
+    "reject a person's change": (DENY, DENY, ALLOW, ALLOW),
+    "publish a person's change": (DENY, DENY, ALLOW, ALLOW),
+    "add a person live at once": (DENY, DENY, ALLOW, ALLOW),
+    "unpublish a person": (DENY, DENY, ALLOW, ALLOW),
+    "lock a person": (DENY, ALLOW, ALLOW, ALLOW),
+    "unlock another's lock on a person": (DENY, DENY, ALLOW, ALLOW),
     "upload an image": (DENY, ALLOW, ALLOW, ALLOW),
     "change own image": (DENY, ALLOW, ALLOW, ALLOW),
     "delete own image": (DENY, ALLOW, ALLOW, ALLOW),
@@ -121,8 +136,20 @@ RIGHTS = {
     "wanderingsite.add_archivetag": ("add a tag",),
     "wanderingsite.view_person": ("people list",),
     "wanderingsite.add_person": ("add a person",),
-    "wanderingsite.change_person": ("edit a person",),
+    "wanderingsite.change_person": (
+        "edit a person",
+        "person history",
+        "compare a person's revisions",
+        "submit a person for review",
+    ),
     "wanderingsite.delete_person": ("delete a person",),
+    "wanderingsite.publish_person": (
+        "publish a person's change",
+        "add a person live at once",
+        "unpublish a person",
+    ),
+    "wanderingsite.lock_person": ("lock a person",),
+    "wanderingsite.unlock_person": ("unlock another's lock on a person",),
     "wagtailimages.add_image": (
         "upload an image",
         "change own image",
@@ -264,6 +291,84 @@ def _workflow_action(client, archive, action):
     return task_state.status
 
 
+def _person_in_review():
+    """A person whose rename the editor has submitted for review."""
+    person, editor = make_person("Liu Cixin"), make_user("editor")
+    person.name = "Liu Cixin (revised)"
+    person.save_revision(user=editor)
+    person.get_workflow().start(person, editor)
+    return person, TaskState.objects.get(workflow_state__object_id=str(person.pk))
+
+
+def _person_workflow_action(client, action):
+    person, task_state = _person_in_review()
+    url = person_url("workflow_action", person.pk, action, task_state.pk)
+    client.post(url, {"comment": "Spell it as the essay does."})
+    task_state.refresh_from_db()
+    return task_state.status
+
+
+def _person_added_live(client) -> str:
+    data = {"name": "Ng Yu-kwan", "slug": "ng-yu-kwan", "kind": "person"}
+    client.post(person_url("add"), {**data, "action-publish": "1"})
+    live = Person.objects.filter(slug="ng-yu-kwan", live=True).exists()
+    return ALLOW if live else DENY
+
+
+def act_on_person(action, client, role) -> str:
+    person = make_person("Liu Cixin")
+    match action:
+        case "people list":
+            return _shown(client, person_url("list"), role)
+        case "add a person":
+            return _shown(client, person_url("add"), role)
+        case "edit a person":
+            return _shown(client, person_url("edit", person.pk), role)
+        case "delete a person":
+            return _deleted(client, person_url("delete", person.pk), person)
+        case "person history":
+            return _shown(client, person_url("history", person.pk), role)
+        case "compare a person's revisions":
+            url = person_url("revisions_compare", person.pk, "earliest", "latest")
+            return _shown(client, url, role)
+        case "submit a person for review":
+            post_person_edit(
+                client, person, name="Liu Cixin 2", **{"action-submit": "1"}
+            )
+            return ALLOW if person.workflow_in_progress else DENY
+        case "approve a person's change":
+            status = _person_workflow_action(client, "approve")
+            return ALLOW if status == TaskState.STATUS_APPROVED else DENY
+        case "reject a person's change":
+            status = _person_workflow_action(client, "reject")
+            return ALLOW if status == TaskState.STATUS_REJECTED else DENY
+        case "publish a person's change":
+            post_person_edit(
+                client, person, name="Liu Ci-xin", **{"action-publish": "1"}
+            )
+            person.refresh_from_db()
+            return ALLOW if person.name == "Liu Ci-xin" else DENY
+        case "add a person live at once":
+            return _person_added_live(client)
+        case "unpublish a person":
+            client.post(person_url("unpublish", person.pk))
+            person.refresh_from_db()
+            return DENY if person.live else ALLOW
+        case "lock a person":
+            client.post(person_url("lock", person.pk))
+            person.refresh_from_db()
+            return ALLOW if person.locked else DENY
+        case "unlock another's lock on a person":
+            person.locked, person.locked_by = True, make_user("admin")
+            if role == "admin":
+                person.locked_by = make_user("moderator")
+            person.save(update_fields=["locked", "locked_by"])
+            client.post(person_url("unlock", person.pk))
+            person.refresh_from_db()
+            return DENY if person.locked else ALLOW
+    raise AssertionError(f"no probe for {action!r}")
+
+
 def act(action, client, role, archive) -> str:
     film = archive["film"]
     match action:
@@ -359,16 +464,8 @@ def act(action, client, role, archive) -> str:
             return _shown(client, _tag_url("merge", archive["tag"]), role)
         case "add a tag":
             return _shown(client, _snippet_url("archivetag", "add"), role)
-        case "people list":
-            return _shown(client, _snippet_url("person", "list"), role)
-        case "add a person":
-            return _shown(client, _snippet_url("person", "add"), role)
-        case "edit a person":
-            url = _snippet_url("person", "edit", make_person("Liu Cixin").pk)
-            return _shown(client, url, role)
-        case "delete a person":
-            person = make_person("Liu Cixin")
-            return _deleted(client, _snippet_url("person", "delete", person.pk), person)
+        case action if "person" in action or action == "people list":
+            return act_on_person(action, client, role)
         case "upload an image":
             url = reverse("wagtailimages:add")
             png = get_test_image_file().file.getvalue()

@@ -13,7 +13,7 @@ from wagtail.url_routing import RouteResult
 
 from films.models import FilmPage
 from tests import factories as f
-from wanderingsite.routing import route_for_request
+from wanderingsite.routing import find_site, route_for_request
 from wanderingsite.search import search_archive
 
 
@@ -240,6 +240,77 @@ def test_routing_costs_three_queries_at_any_depth(rf, indexes):
             page = route_for_request(request, path).page
             assert list(page.get_view_restrictions()) == []
         assert len(queries) == 3, path
+
+
+@pytest.mark.parametrize(
+    "sites, host",
+    [
+        ([("localhost", 80, True)], "localhost"),
+        ([("localhost", 80, True)], "elsewhere.example:8000"),
+        ([("localhost", 80, True), ("archive.example", 80, False)], "archive.example"),
+        (
+            [("localhost", 80, True), ("archive.example", 8000, False)],
+            "archive.example",
+        ),
+        (
+            [("localhost", 80, True), ("archive.example", 80, False)],
+            "archive.example:8000",
+        ),
+        (
+            [
+                ("localhost", 80, True),
+                ("archive.example", 80, False),
+                ("archive.example", 8000, False),
+            ],
+            "archive.example:8000",
+        ),
+        (
+            [("archive.example", 80, True), ("archive.example", 8000, False)],
+            "archive.example",
+        ),
+        ([("archive.example", 8000, False)], "other.example"),
+    ],
+)
+def test_find_site_chooses_the_site_wagtail_would(rf, indexes, sites, host):
+    """Whatever sites exist, the site a request is for is the one Wagtail's own
+    lookup chooses, or none where it finds none."""
+    root = indexes["films"].get_parent()
+    Site.objects.all().delete()
+    for hostname, port, default in sites:
+        Site.objects.create(
+            hostname=hostname, port=port, is_default_site=default, root_page=root
+        )
+    ours = find_site(rf.get("/", HTTP_HOST=host))
+    wagtails = Site.find_for_request(rf.get("/", HTTP_HOST=host))
+    assert (ours and (ours.hostname, ours.port)) == (
+        wagtails and (wagtails.hostname, wagtails.port)
+    )
+
+
+def test_routing_reads_every_field_of_the_page_it_serves(rf, indexes):
+    """The page routed to holds every value of its own type and of Wagtail's
+    page, as Wagtail's own ``specific`` gives them, with nothing left to load."""
+    film = f.make_film(indexes["films"], title="The Wandering Earth")
+    request = rf.get("/films/the-wandering-earth/", HTTP_HOST="localhost")
+    routed = route_for_request(request, request.path).page
+    expected = FilmPage.objects.get(pk=film.pk)
+    assert type(routed) is FilmPage
+    assert routed.get_deferred_fields() == set()
+    for field in FilmPage._meta.concrete_fields:
+        assert getattr(routed, field.attname) == getattr(expected, field.attname), (
+            field.name
+        )
+
+
+def test_routing_serves_the_home_page_in_the_same_queries(rf, indexes):
+    """The site's root page is routed like any other page: the site, the levels
+    and its own type."""
+    request = rf.get("/", HTTP_HOST="localhost")
+    with CaptureQueriesContext(connection) as queries:
+        page = route_for_request(request, "/").page
+    assert page.pk == indexes["films"].get_parent().pk
+    assert type(page).__name__ == "HomePage"
+    assert len(queries) == 3
 
 
 def _sitemap_queries(client) -> int:

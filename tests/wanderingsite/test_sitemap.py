@@ -43,8 +43,8 @@ def _urls(client) -> dict[str, str]:
 def test_sitemap_is_an_index_of_sections_by_type_tags_and_other_pages(
     client, sample_archive, settings
 ):
-    """/sitemap.xml names one sitemap per archive type, one for the tags and
-    one for the other pages, on the site's address."""
+    """/sitemap.xml names one sitemap per archive type, one for the tags, one
+    for the people and one for the other pages, on the site's address."""
     index = client.get("/sitemap.xml").content.decode()
     assert f"<loc>{settings.WAGTAILADMIN_BASE_URL}/sitemap-films.xml</loc>" in index
     assert _sections(client) == [
@@ -53,6 +53,7 @@ def test_sitemap_is_an_index_of_sections_by_type_tags_and_other_pages(
         "/sitemap-essays.xml",
         "/sitemap-events.xml",
         "/sitemap-tags.xml",
+        "/sitemap-people.xml",
     ]
 
 

@@ -26,6 +26,8 @@ SURFACES = {
     "film page": "/films/the-wandering-earth/",
     "essay page": "/essays/how-china/",
     "event page": "/timeline/strong-film-power/",
+    "people index": "/people/",
+    "person page": "/people/wu-jing/",
 }
 
 

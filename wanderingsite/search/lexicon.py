@@ -24,8 +24,9 @@ from django.db import connections, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
 from wagtail.models import Page
+from wagtail.search import index
 from wagtail.search.models import IndexEntry
-from wagtail.signals import page_published
+from wagtail.signals import page_published, published, unpublished
 
 from ..models import Person, SearchTerm
 from ..page_types import archive_types
@@ -107,7 +108,7 @@ def _names(pages) -> list[str]:
             .values_list("name")
             for t in archive_types
         ),
-        Person.objects.filter(credited).order_by().values_list("name"),
+        Person.objects.published().filter(credited).order_by().values_list("name"),
     ]
     return [
         line
@@ -158,9 +159,31 @@ def _add_published_page(sender, instance, **kwargs) -> None:
     add_page_terms(instance)
 
 
+def _pages_naming(person: Person):
+    named = Q(pk__in=[])
+    for link, field, page in people_links():
+        named |= Q(pk__in=link.objects.filter(**{field: person}).values(f"{page}_id"))
+    return Page.objects.filter(named)
+
+
+def _reindex_pages_naming(sender, instance, **kwargs) -> None:
+    # The search index holds the names of the people a page names as they were
+    # when it was indexed: a person's new live name goes there, the old one out.
+    for page in _pages_naming(instance).specific():
+        index.insert_or_update_object(page)
+        add_page_terms(page)
+
+
 def connect_lexicon() -> None:
-    """Add each page's terms to the lexicon as it is published."""
+    """Add each page's terms to the lexicon as it is published, and index the
+    pages naming a person again when the person is published or unpublished."""
     page_published.connect(_add_published_page, dispatch_uid="search-lexicon")
+    for signal in (published, unpublished):
+        signal.connect(
+            _reindex_pages_naming,
+            sender=Person,
+            dispatch_uid=f"search-person-{id(signal)}",
+        )
 
 
 def _nearest(keys: list[str], *, phrases: bool) -> list[tuple[str, str, bool]]:

@@ -130,7 +130,7 @@ def _all(qs) -> Q:
 
 
 def _named_by(terms: list[str]) -> QuerySet[Person]:
-    return Person.objects.filter(
+    return Person.objects.published().filter(
         _any(Q(name__icontains=t) | Q(original_name__icontains=t) for t in terms)
     )
 
@@ -147,7 +147,7 @@ def _names_hold(term: str, vendor: str) -> Q:
             Exists(
                 link.objects.filter(
                     **{page: OuterRef("pk")},
-                    **{f"{field}__in": Person.objects.filter(person)},
+                    **{f"{field}__in": Person.objects.published().filter(person)},
                 )
             )
         )

@@ -2,9 +2,9 @@
 
 ``load_archive`` reads the fixtures (``archive_fixtures.read_archive``, which
 writes nothing and fails on any bad record), then writes in one transaction.
-It never touches an editor's work: the loader owns a page only while the
-page's latest revision is the one it recorded in ``LoadedRecord``; any other
-page is kept and reported. Nothing is ever deleted, and a second run with the
+It never touches an editor's work: the loader owns a page or a person only
+while their latest revision is the one it recorded in ``LoadedRecord``; any
+other is kept and reported. Nothing is ever deleted, and a second run with the
 same fixtures changes no row.
 """
 
@@ -27,6 +27,7 @@ from wanderingsite.models import ArchiveTag, HomePage, LoadedRecord, Person
 from wanderingsite.page_types import archive_types
 from wanderingsite.quotes import find_anchor
 from wanderingsite.search.lexicon import rebuild_lexicon
+from wanderingsite.services.mentions import rebuild_mentions
 
 from .archive_fixtures import (
     DEFAULT_FIXTURES_DIR,
@@ -60,6 +61,8 @@ RELATION_FIELDS = frozenset(
 )
 # ``progress(phase, done, total)`` is told each step of a load, for a terminal.
 Progress = Callable[[str, int, int], None]
+# What the loader writes of a person, in the order of its fingerprint.
+PERSON_FIELDS = ("name", "slug", "kind", "original_name", "aliases", "description")
 CHILD_MODELS = {
     "credits": FilmCredit,
     "authors": EssayAuthor,
@@ -152,7 +155,7 @@ class _Writer:
     # -- people and tags --
 
     def sync_snippet(self, kind, key, label, instance, model, values):
-        """Create or update one person or tag unless an editor changed it."""
+        """Create or update one tag unless an editor changed it."""
         fingerprint = _fingerprint(values)
         record = self.records.get(key)
         if instance is None:
@@ -172,7 +175,7 @@ class _Writer:
                 kind, label, "it already existed and was not created by the loader"
             )
             return instance
-        # A snippet has no revisions: compare what it holds now with what the
+        # A tag has no revisions: compare what it holds now with what the
         # loader last wrote to see whether an editor changed it since.
         current = _fingerprint({name: getattr(instance, name) for name in values})
         if current != record.fingerprint:
@@ -226,17 +229,89 @@ class _Writer:
                 "aliases": "\n".join(person.aliases),
                 "description": person.description,
             }
-            instance = self.sync_snippet(
-                "person",
-                f"person:{person.slug}",
-                f'person "{person.slug}"',
-                Person.objects.filter(slug=person.slug).first(),
-                Person,
-                values,
-            )
+            instance = self.sync_person(f"person:{person.slug}", values)
             if instance is not None:
                 self.people[person.slug] = instance
             self.progress("people and institutions", done, total)
+
+    def sync_person(self, key: str, values: dict) -> Person | None:
+        """Create or update one person through a published revision, unless the
+        person is no longer the loader's: as for pages, the loader owns a person
+        only while their latest revision is the one it recorded."""
+        label = f'person "{values["slug"]}"'
+        fingerprint = _fingerprint(values)
+        record = self.records.get(key)
+        instance = Person.objects.filter(slug=values["slug"]).first()
+        if instance is None:
+            if record is not None:
+                reason = "no longer found (renamed or deleted in the admin)"
+                self.keep("person", label, f"{reason}; not recreated")
+                return None
+            instance = Person.objects.create(**values)
+            revision = self.publish_person(instance)
+            LoadedRecord.objects.create(
+                key=key, revision=revision, fingerprint=fingerprint
+            )
+            self.result.note("created", "person")
+            return instance
+        if record is None:
+            reason = "it already existed and was not created by the loader"
+            self.keep("person", label, reason)
+            return instance
+        if reason := self.person_editor_reason(instance, record):
+            self.keep("person", label, reason)
+            return instance
+        if record.revision_id is None:
+            # Loaded before people had revisions, and unchanged since: the
+            # person's first revision (migration 0012) is the loader's.
+            record.revision_id = instance.latest_revision_id
+            record.save(update_fields=["revision"])
+        if fingerprint == record.fingerprint:
+            self.result.note("unchanged", "person")
+            return instance
+        for name, value in values.items():
+            setattr(instance, name, value)
+        record.revision = self.publish_person(instance, log_action=True)
+        record.fingerprint = fingerprint
+        record.save(update_fields=["revision", "fingerprint"])
+        self.result.note("updated", "person")
+        return instance
+
+    def publish_person(self, person: Person, *, log_action: bool = False):
+        revision = person.save_revision(log_action=log_action)
+        revision.publish()
+        person.refresh_from_db()
+        self.touched.append(person)
+        return revision
+
+    @staticmethod
+    def person_editor_reason(person: Person, record: LoadedRecord) -> str | None:
+        """Why ``person`` is no longer the loader's, or None if they still are."""
+        if record.revision_id is None:
+            # Loaded before people had revisions: the loader's while the person
+            # still holds what it wrote then.
+            held = {name: getattr(person, name) for name in PERSON_FIELDS}
+            if _fingerprint(held) != record.fingerprint:
+                return "changed in the admin since the last load"
+        elif person.latest_revision_id != record.revision_id:
+            latest = person.latest_revision
+            state = (
+                "published"
+                if latest.pk == person.live_revision_id
+                else "scheduled"
+                if latest.approved_go_live_at
+                else "an unpublished draft"
+            )
+            who = f" by {latest.user}" if latest.user_id else ""
+            return (
+                f"its latest revision (#{latest.pk}, {state}{who}) is not the "
+                "loader's; an editor's work is left as it is"
+            )
+        if not person.live:
+            return "it was unpublished in the admin"
+        if person.locked:
+            return "it is locked in the admin"
+        return None
 
     # -- pages --
 
@@ -384,6 +459,9 @@ class _Writer:
         self.progress("search terms", 0, 1)
         rebuild_lexicon()
         self.progress("search terms", 1, 1)
+        self.progress("mentions of people", 0, 1)
+        rebuild_mentions()
+        self.progress("mentions of people", 1, 1)
         return self.result
 
     def fill(self, plan: _PagePlan) -> None:

@@ -345,6 +345,9 @@ class _Grower:
                     slug=f"{SYNTHETIC_PREFIX}person-{n}",
                     kind=Person.Kind.INSTITUTION if institution else Person.Kind.PERSON,
                     description=self.words.sentence(8, 16),
+                    # Published, as the public pages they are credited on
+                    # would show them; without a revision, like a bulk import.
+                    live=True,
                 )
             )
         people = Person.objects.using(self.using).bulk_create(people)
