@@ -27,7 +27,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from films.models import FilmPage, PolicyEventPage
+from films.models import FactTopic, FilmPage, FilmRelation, PolicyEventPage
 from wanderingsite import serializers
 from wanderingsite.blocks import ArticleBodyBlock
 from wanderingsite.citing import Reference, page_reference
@@ -51,7 +51,7 @@ from wanderingsite.models import (
     with_public_people,
 )
 from wanderingsite.page_types import ArchiveType, archive_types
-from wanderingsite.quotes import block_text, find_anchor, quote_id
+from wanderingsite.quotes import block_text, find_anchor, normalise, quote_id
 from wanderingsite.visibility import visible_q
 
 from .passages import (
@@ -105,19 +105,36 @@ class EssayAuthor(Orderable):
 
 
 # What a citation shows of its essay: the title, and what its URL is made of.
-CITED_ESSAY_FIELDS = ("title", "slug", "url_path", "live", "locale_id", "depth", "path")
+CITED_ESSAY_FIELDS = (
+    "title",
+    "publication",
+    "slug",
+    "url_path",
+    "live",
+    "locale_id",
+    "depth",
+    "path",
+)
+# What a film relation shows of the film at its other end: a link and a year.
+RELATED_FILM_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "live",
+    "locale_id",
+    "depth",
+    "path",
+    "date",
+    "date_precision",
+    "original_title",
+    "original_language",
+)
 
 
 class Citation(models.Model):
     """A claim backed by an exact quote from an essay."""
 
-    class Topic(models.TextChoices):
-        RELEASE = "release", _("Release")
-        PRODUCTION = "production", _("Production")
-        DISTRIBUTION = "distribution", _("Distribution")
-        RECEPTION = "reception", _("Reception")
-        STORY = "story", _("Story")
-        CONTEXT = "context", _("Context")
+    Topic = FactTopic
 
     claim = models.CharField(
         _("claim"),
@@ -258,9 +275,110 @@ class Citation(models.Model):
 
 
 class FilmCitation(Orderable, Citation):
+    """A fact about a film; with a ``relation`` and a ``related_film``, a typed
+    relation to another film that both films' pages show."""
+
     page = ParentalKey(
         "films.FilmPage", related_name="citations", on_delete=models.CASCADE
     )
+    relation = models.CharField(
+        _("relation to another film"),
+        max_length=20,
+        choices=FilmRelation.choices,
+        blank=True,
+        help_text=_(
+            "Only when the quote says how this film relates to another: a prequel "
+            "to it, adapted from the same source work, compared with it."
+        ),
+    )
+    related_film = models.ForeignKey(
+        "films.FilmPage",
+        verbose_name=_("related film"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cited_relations",
+        help_text=_("The other film; its page shows the relation the other way."),
+    )
+
+    panels = [
+        *Citation.panels,
+        FieldRowPanel(
+            [
+                FieldPanel("relation"),
+                PageChooserPanel("related_film", "films.FilmPage"),
+            ]
+        ),
+    ]
+
+    def clean(self):
+        """A relation names its film, and the film is another one; a relation
+        is a fact about both films, under the topic "Related films"."""
+        super().clean()
+        if bool(self.relation) != bool(self.related_film_id):
+            missing = "related_film" if self.relation else "relation"
+            raise ValidationError(
+                {missing: _("A relation and its film go together: give both.")}
+            )
+        if self.related_film_id and self.related_film_id == self.page_id:
+            raise ValidationError(
+                {"related_film": _("A film is not related to itself here.")}
+            )
+        if self.relation:
+            self.topic = self.Topic.LINEAGE
+
+    @property
+    def is_relation(self) -> bool:
+        return bool(self.relation and self.related_film_id)
+
+    def names(self, person) -> bool:
+        """Whether the quote names ``person`` (their name or an alias)."""
+        quote = normalise(self.quote).lower()
+        names = [person.name, *person.alias_list]
+        return any(normalise(name).lower() in quote for name in names if name)
+
+    @classmethod
+    def of_film(cls, film) -> tuple[list[FilmCitation], list[FilmCitation]]:
+        """The film's own visible citations, and the relations other visible
+        films state to it: (own, inverse), each with its essay and films loaded.
+
+        A relation whose other film the public may not see is left out on
+        both sides. One query for a saved film; a preview's unsaved citations
+        are in memory, and the inverse relations cost a second query.
+        """
+        own_fields = [f.name for f in cls._meta.concrete_fields]
+        fields = [
+            *own_fields,
+            *(f"essay__{name}" for name in CITED_ESSAY_FIELDS),
+            *(f"page__{name}" for name in RELATED_FILM_FIELDS),
+            *(f"related_film__{name}" for name in RELATED_FILM_FIELDS),
+        ]
+        rows = (
+            cls.objects.filter(visible_q("essay__"))
+            .select_related("essay", "page", "related_film")
+            .only(*fields)
+            .order_by("sort_order", "pk")
+        )
+        inverse = Q(related_film_id=film.pk) & visible_q("page__")
+        if isinstance(film.citations.all(), QuerySet):
+            mine = Q(page_id=film.pk) & (
+                Q(related_film__isnull=True) | visible_q("related_film__")
+            )
+            found = list(rows.filter(mine | inverse))
+            own = [c for c in found if c.page_id == film.pk]
+            return own, [c for c in found if c.page_id != film.pk]
+        # A preview: its citations are in memory, their films read at once.
+        own = cls.visible_in(film.citations)
+        wanted = {c.related_film_id for c in own if c.related_film_id}
+        films = FilmPage.objects.filter(visible_q()).in_bulk(wanted) if wanted else {}
+        kept = []
+        for citation in own:
+            if citation.related_film_id:
+                if citation.related_film_id not in films:
+                    continue
+                citation.related_film = films[citation.related_film_id]
+            kept.append(citation)
+        return kept, list(rows.filter(inverse)) if film.pk else []
 
 
 class EventCitation(Orderable, Citation):

@@ -8,6 +8,7 @@ reverse relations and never import ``essays``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -66,6 +67,42 @@ _BY_DATE = (F("date").asc(nulls_last=True), "title")
 _NEWEST_FIRST = (F("date").desc(nulls_last=True), "title")
 
 
+class FactTopic(models.TextChoices):
+    """What a cited fact on a film or event is about, in the order pages list
+    them. Credits, the source work, the release and the distribution feed the
+    film's infobox; a relation to another film is under "Related films"."""
+
+    CREDITS = "credits", _("Credits")
+    SOURCE = "source", _("Source work")
+    RELEASE = "release", _("Release")
+    PRODUCTION = "production", _("Production")
+    DISTRIBUTION = "distribution", _("Distribution")
+    BOX_OFFICE = "box-office", _("Box office")
+    RECEPTION = "reception", _("Reception")
+    STORY = "story", _("Story")
+    CONTEXT = "context", _("Context")
+    LINEAGE = "lineage", _("Related films")
+
+
+class FilmRelation(models.TextChoices):
+    """How a film relates to another, as a source says: the label reads from
+    the film that states it (``INVERSE_LABELS`` from the other one)."""
+
+    PREQUEL = "prequel", _("Prequel to")
+    SEQUEL = "sequel", _("Sequel to")
+    SAME_SOURCE = "same-source", _("From the same source work as")
+    COMPARED = "compared", _("Compared with")
+
+
+INVERSE_LABELS = {
+    FilmRelation.PREQUEL: _("Has a prequel"),
+    FilmRelation.SEQUEL: _("Has a sequel"),
+    FilmRelation.SAME_SOURCE: FilmRelation.SAME_SOURCE.label,
+    FilmRelation.COMPARED: FilmRelation.COMPARED.label,
+}
+SYMMETRIC_RELATIONS = frozenset({FilmRelation.SAME_SOURCE, FilmRelation.COMPARED})
+
+
 class FilmPageTag(ItemBase):
     tag = models.ForeignKey(
         ArchiveTag, related_name="film_items", on_delete=models.CASCADE
@@ -91,6 +128,7 @@ class FilmCredit(Orderable):
         AUTHOR = "author", _("Author of the source work")
         CAST = "cast", _("Cast")
         PRODUCER = "producer", _("Producer")
+        DISTRIBUTOR = "distributor", _("Distributor")
 
     page = ParentalKey(
         "films.FilmPage", related_name="credits", on_delete=models.CASCADE
@@ -154,11 +192,61 @@ class BoxOfficeRegion:
         return len(stated) > 1
 
 
+# The topics of the facts that back each kind of credit in the infobox.
+CREDIT_EVIDENCE = {
+    FilmCredit.Role.DIRECTOR: {FactTopic.CREDITS},
+    FilmCredit.Role.WRITER: {FactTopic.CREDITS},
+    FilmCredit.Role.CAST: {FactTopic.CREDITS},
+    FilmCredit.Role.PRODUCER: {FactTopic.CREDITS},
+    FilmCredit.Role.AUTHOR: {FactTopic.SOURCE, FactTopic.LINEAGE},
+    FilmCredit.Role.DISTRIBUTOR: {FactTopic.DISTRIBUTION},
+}
+
+
+@dataclass(frozen=True)
+class CitedCredit:
+    """A credit and the facts whose quotes name the person."""
+
+    credit: FilmCredit
+    sources: list
+
+
+@dataclass
+class RelatedFilm:
+    """Another film, how this one relates to it, and the facts that say so."""
+
+    relation: str
+    label: str
+    film: FilmPage
+    inverse: bool
+    """True when the other film states the relation (``TWE II`` is a prequel
+    to this one) and it reads differently from here (this one has a prequel)."""
+    citations: list = field(default_factory=list)
+
+
+@dataclass
+class Infobox:
+    """What a reader asks first about a film, each answer with the facts that
+    state it; an empty list is a field the sources do not record."""
+
+    directors: list[CitedCredit] = field(default_factory=list)
+    writers: list[CitedCredit] = field(default_factory=list)
+    cast: list[CitedCredit] = field(default_factory=list)
+    producers: list[CitedCredit] = field(default_factory=list)
+    authors: list[CitedCredit] = field(default_factory=list)
+    distributors: list[CitedCredit] = field(default_factory=list)
+    source_work: list = field(default_factory=list)
+    release: list = field(default_factory=list)
+    distribution: list = field(default_factory=list)
+
+
 @dataclass
 class FilmDetail:
     credits: dict[str, list[FilmCredit]] = field(default_factory=dict)
     box_office: list[BoxOfficeRegion] = field(default_factory=list)
     facts: list[tuple[str, list]] = field(default_factory=list)
+    infobox: Infobox = field(default_factory=Infobox)
+    related: list[RelatedFilm] = field(default_factory=list)
     essays: list[Page] = field(default_factory=list)
     events: list[PolicyEventPage] = field(default_factory=list)
     tags: list[ArchiveTag] = field(default_factory=list)
@@ -188,6 +276,67 @@ def _visible_citations(relation) -> list:
 
 def _facts_by_topic(relation) -> list[tuple[str, list]]:
     return relation.model.by_topic(_visible_citations(relation))
+
+
+def _related_films(own: list, inverse: list) -> list[RelatedFilm]:
+    """Each other film with how this one relates to it, the film's own
+    statements and other films' statements about it read the same way: a
+    relation both ways (compared with) is one entry, whichever film states it."""
+    related: dict[tuple, RelatedFilm] = {}
+    stated = [(c, c.related_film, False) for c in own if c.is_relation]
+    stated += [(c, c.page, True) for c in inverse]
+    for citation, film, reversed_ in stated:
+        kind = FilmRelation(citation.relation)
+        inverse = reversed_ and kind not in SYMMETRIC_RELATIONS
+        label = INVERSE_LABELS[kind] if inverse else kind.label
+        key = (kind, inverse, film.pk)
+        entry = related.setdefault(key, RelatedFilm(kind, str(label), film, inverse))
+        if all(c.pk != citation.pk for c in entry.citations):
+            entry.citations.append(citation)
+    order = list(FilmRelation)
+    return sorted(
+        related.values(),
+        key=lambda r: (
+            order.index(r.relation),
+            r.inverse,
+            r.film.date or datetime.date.max,
+            r.film.title,
+        ),
+    )
+
+
+def _cited_credits(credits, role: str, facts: list) -> list[CitedCredit]:
+    topics = CREDIT_EVIDENCE.get(role, {FactTopic.CREDITS})
+    backing = [c for c in facts if c.topic in topics]
+    return [
+        CitedCredit(credit, [c for c in backing if c.names(credit.person)])
+        for credit in credits
+        if credit.role == role
+    ]
+
+
+def _infobox(credits, own: list, related: list[RelatedFilm]) -> Infobox:
+    """The infobox's answers: credits with the facts that name each person,
+    and the facts on the source work, the release and the distribution."""
+    same_source = [
+        citation
+        for entry in related
+        if entry.relation == FilmRelation.SAME_SOURCE
+        for citation in entry.citations
+    ]
+    facts = [c for c in own if not c.is_relation] + same_source
+    Role = FilmCredit.Role
+    return Infobox(
+        directors=_cited_credits(credits, Role.DIRECTOR, facts),
+        writers=_cited_credits(credits, Role.WRITER, facts),
+        cast=_cited_credits(credits, Role.CAST, facts),
+        producers=_cited_credits(credits, Role.PRODUCER, facts),
+        authors=_cited_credits(credits, Role.AUTHOR, facts),
+        distributors=_cited_credits(credits, Role.DISTRIBUTOR, facts),
+        source_work=[c for c in facts if c.topic in CREDIT_EVIDENCE[Role.AUTHOR]],
+        release=[c for c in facts if c.topic == FactTopic.RELEASE],
+        distribution=[c for c in facts if c.topic == FactTopic.DISTRIBUTION],
+    )
 
 
 def _visible_essays(relation) -> list[Page]:
@@ -224,6 +373,15 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         blank=True,
         help_text=_("The work the film adapts, e.g. a novella by Liu Cixin."),
     )
+    based_on_title = models.CharField(
+        _("title of the source work"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Only as a source names it; leave blank and the page says the title "
+            "is not recorded. Credit its author under Credits."
+        ),
+    )
     synopsis = RichTextField(
         _("synopsis"),
         features=RICH_TEXT_FEATURES,
@@ -246,7 +404,10 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         ),
         PreciseDateMixin.date_panel(_("Release")),
         FieldPanel("summary"),
-        FieldPanel("based_on"),
+        MultiFieldPanel(
+            [FieldPanel("based_on"), FieldPanel("based_on_title")],
+            heading=_("Source work"),
+        ),
         FieldPanel("synopsis"),
         InlinePanel("credits", heading=_("Credits"), label=_("Credit")),
         InlinePanel(
@@ -269,6 +430,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         index.SearchField("other_titles"),
         index.SearchField("synopsis"),
         index.SearchField("based_on"),
+        index.SearchField("based_on_title"),
         index.AutocompleteField("original_title"),
         index.FilterField("date"),
         index.RelatedFields("tags", [index.SearchField("name")]),
@@ -280,6 +442,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         APIField("other_title_list"),
         *serializers.DATE_FIELDS,
         APIField("based_on"),
+        APIField("based_on_title"),
         APIField("synopsis", serializer=serializers.RichTextField()),
         APIField(
             "credits", serializer=serializers.PeopleField(extra=("role", "character"))
@@ -290,7 +453,21 @@ class FilmPage(PreciseDateMixin, ArchivePage):
                 extra=("region", "amount", "currency", "qualifier")
             ),
         ),
-        APIField("citations", serializer=serializers.CitationsField()),
+        APIField(
+            "citations",
+            serializer=serializers.CitationsField(
+                extra=("relation",), related="related_film"
+            ),
+        ),
+        # What other films state of this one; in a film's own record only
+        # (``ArchivePagesAPIViewSet.detail_only_fields``), as a listing would
+        # need a query more. Its own relations are among its ``citations``.
+        APIField(
+            "related_by",
+            serializer=serializers.RelatedPagesField(
+                relation="cited_relations", other="page", labels=INVERSE_LABELS
+            ),
+        ),
         APIField("essays", serializer=serializers.PagesField()),
         APIField("events", serializer=serializers.PagesField()),
         APIField("tags", serializer=serializers.TagsField()),
@@ -324,7 +501,11 @@ class FilmPage(PreciseDateMixin, ArchivePage):
         for figure in _visible_citations(self.box_office_figures):
             regions.setdefault(figure.region, []).append(figure)
         detail.box_office = [BoxOfficeRegion(r, fs) for r, fs in regions.items()]
-        detail.facts = _facts_by_topic(self.citations)
+        citations = self.citations.model
+        own, inverse = citations.of_film(self)
+        detail.facts = citations.by_topic(c for c in own if not c.is_relation)
+        detail.related = _related_films(own, inverse)
+        detail.infobox = _infobox(credits, own, detail.related)
         detail.tags = _tags_of(self)
         if self.pk:
             detail.essays = _visible_essays(self.essays)
@@ -333,6 +514,7 @@ class FilmPage(PreciseDateMixin, ArchivePage):
 
     def get_json_ld(self, context) -> dict:
         film = context["film"]
+        request = context.get("request")
         return self.describe(
             context,
             "Movie",
@@ -340,11 +522,38 @@ class FilmPage(PreciseDateMixin, ArchivePage):
             alternateName=[t for t in [self.original_title] if t]
             + self.other_title_list,
             datePublished=self.date_iso,
-            isBasedOn=self.based_on,
+            isBasedOn=self.based_on_json_ld(film, request),
             director=_people(film.credits.get("director", [])),
             author=_people(film.credits.get("writer", [])),
             actor=_people(film.credits.get("cast", [])),
+            producer=_people(film.credits.get("producer", [])),
         )
+
+    def based_on_json_ld(self, film: FilmDetail, request=None) -> list[dict]:
+        """The source work (a ``Book`` with its author) and, for a prequel or a
+        sequel, the film it was made from."""
+        based_on = []
+        if self.based_on or self.based_on_title:
+            work = {"@type": "Book"}
+            if self.based_on_title:
+                work["name"] = self.based_on_title
+            if self.based_on:
+                work["description"] = self.based_on
+            authors = _people(film.credits.get("author", []))
+            if authors:
+                work["author"] = authors
+            based_on.append(work)
+        for related in film.related:
+            lineage = related.relation in (FilmRelation.PREQUEL, FilmRelation.SEQUEL)
+            if lineage and not related.inverse:
+                based_on.append(
+                    {
+                        "@type": "Movie",
+                        "name": related.film.title,
+                        "url": related.film.get_full_url(request),
+                    }
+                )
+        return based_on
 
     @classmethod
     def featured(cls, *, pk: int | None) -> FilmPage | None:

@@ -213,6 +213,9 @@ def _swap_search(filter_backends):
 
 class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
     filter_backends = _swap_search(PagesAPIViewSet.filter_backends)
+    # Relations other pages state to a page: a query of their own, so in the
+    # page's own record only, never multiplied across a listing.
+    detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "related_by"]
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -236,6 +239,7 @@ class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
             if isinstance(getattr(field, "serializer", None), RelatedRowsField)
             and ("*" in wanted or field.name in wanted)
             and field.name not in dropped
+            and field.name not in self.detail_only_fields
         ]
 
     def get_base_queryset(self):

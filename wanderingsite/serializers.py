@@ -6,7 +6,7 @@ A listing of one page type prefetches the relations it shows (see
 ``RelatedRowsField.prefetch``), so its query count does not grow with its length.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from rest_framework import serializers
 from wagtail.api import APIField
 from wagtail.rich_text import expand_db_html
@@ -136,17 +136,27 @@ class CitationsField(RelatedRowsField):
     its quote is that essay's own words.
     """
 
-    def __init__(self, extra=(), **kwargs):
+    def __init__(self, extra=(), related: str | None = None, **kwargs):
+        """``related`` names a link from the claim to another page: a claim
+        linked to a page the public cannot see is left out too."""
         self.extra = tuple(extra)
+        self.related = related
         super().__init__(**kwargs)
 
     def refine(self, queryset):
-        return queryset.select_related("essay").filter(visible_q("essay__"))
+        queryset = queryset.select_related("essay").filter(visible_q("essay__"))
+        if self.related:
+            queryset = queryset.select_related(self.related).filter(
+                Q(**{f"{self.related}__isnull": True}) | visible_q(f"{self.related}__")
+            )
+        return queryset
 
     def row(self, citation) -> dict:
         extra = {name: getattr(citation, name) for name in self.extra}
         if "amount" in extra:
             extra["amount"] = str(extra["amount"])
+        if self.related:
+            extra[self.related] = self.page_row(getattr(citation, self.related))
         essay = citation.essay
         essay_url = essay.get_full_url(self.request)
         anchor = f"#{citation.anchor}" if citation.anchor else ""
@@ -157,6 +167,58 @@ class CitationsField(RelatedRowsField):
             "quote": citation.quote,
             "essay": {"id": essay.pk, "title": essay.title, "url": essay_url},
             "url": f"{essay_url}{anchor}",
+        }
+
+    def page_row(self, page) -> dict | None:
+        if page is None:
+            return None
+        return {
+            "id": page.pk,
+            "title": page.title,
+            "url": page.get_full_url(self.request),
+        }
+
+
+class RelatedPagesField(CitationsField):
+    """Typed relations to other pages, each a claim with its quote: the rows of
+    ``relation`` that give a ``relation`` kind, the page at their ``other`` end
+    and the kind's label (from ``labels``). Only rows whose other page and
+    essay the public may see."""
+
+    def __init__(self, *, relation: str, other: str, labels, **kwargs):
+        self.relation, self.other, self.labels = relation, other, dict(labels)
+        super().__init__(**kwargs)
+
+    def refine(self, queryset):
+        return (
+            super()
+            .refine(queryset)
+            .exclude(relation="")
+            .filter(visible_q(f"{self.other}__"))
+            .select_related(self.other)
+            .order_by("sort_order", "pk")
+        )
+
+    def prefetch(self, name: str, model) -> Prefetch:
+        related = model._meta.get_field(self.relation).related_model
+        return Prefetch(
+            self.relation,
+            queryset=self.refine(related._default_manager.all()),
+            to_attr=self._cache(name),
+        )
+
+    def to_representation(self, page):
+        rows = getattr(page, self._cache(self.field_name), None)
+        if rows is None:
+            rows = self.refine(getattr(page, self.relation).all())
+        return [self.row(obj) for obj in rows]
+
+    def row(self, citation) -> dict:
+        return {
+            "relation": citation.relation,
+            "label": str(self.labels.get(citation.relation, citation.relation)),
+            "page": self.page_row(getattr(citation, self.other)),
+            **super().row(citation),
         }
 
 

@@ -42,7 +42,7 @@ def test_film_page_says_when_the_release_date_is_not_recorded(sample_archive, cl
 def test_film_page_lists_credits_with_characters(sample_archive, client):
     """Director and cast appear, the actor with the character played."""
     page = text(client.get("/films/the-wandering-earth/"))
-    assert "Director Frant Gwo 郭帆" in page
+    assert "Directed by Frant Gwo 郭帆" in page
     assert "Wu Jing 吴京 as Liu Peiqiang" in page
     assert "Based on A novella by Liu Cixin" in page
 

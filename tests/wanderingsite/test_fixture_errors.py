@@ -251,7 +251,7 @@ def test_load_archive_check_validates_and_writes_nothing(db):
         .splitlines()[-1]
         .startswith(
             "Archive fixtures are valid: 3 essays, 9 films, 13 events, "
-            "14 people and institutions, 16 tags, 83 citations."
+            "14 people and institutions, 16 tags, 85 citations."
         )
     )
     assert "Nothing was written (--check)." in output.getvalue()

@@ -93,7 +93,7 @@ def test_load_archive_loads_every_curated_record(loaded_archive):
         + EventCitation.objects.count()
         + BoxOfficeFigure.objects.count()
     )
-    assert citations == 83
+    assert citations == 85
     assert "Archive loaded: 58 created, 1 updated, 0 kept, 0 unchanged" in (
         loaded_archive.output
     )

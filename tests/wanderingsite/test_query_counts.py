@@ -3,8 +3,9 @@ large the archive, on a warm process or a cold one.
 
 The sample archive is built once for the module: counted small, then grown by
 50 pages and 30 tags that show up on everything measured (more films, essays,
-events, credits, citations, authors and tags; all tagged "Soft power", which
-the search, the tag feed and the tag page ask for), and counted again.
+events, credits, citations, relations between films, authors and tags; all
+tagged "Soft power", which the search, the tag feed and the tag page ask for),
+and counted again.
 """
 
 import copy
@@ -40,6 +41,7 @@ PAGES = {
     "home": "/",
     "film index": "/films/",
     "film": "/films/the-wandering-earth/",
+    "film with relations": "/films/the-wandering-earth-ii/",
     "essay index": "/essays/",
     "essay": "/essays/how-china/",
     "timeline": "/timeline/",
@@ -141,6 +143,24 @@ def grow(archive, *, pages: int = 50, tags: int = 30) -> SimpleNamespace:
                 page=film, person=archive.people.gwo, role="director"
             )
             new_pages.append(film)
+            # Related both ways to the measured films, by each side in turn.
+            for page, other in ((film, archive.sequel), (archive.sequel, film)):
+                FilmCitation.objects.create(
+                    page=page,
+                    claim="Compared",
+                    essay=archive.kokas_essay,
+                    quote="directed by Frant Gwo",
+                    relation="compared",
+                    related_film=other,
+                )
+            FilmCitation.objects.create(
+                page=film,
+                claim="A sequel",
+                essay=archive.kokas_essay,
+                quote="directed by Frant Gwo",
+                relation="sequel",
+                related_film=archive.film,
+            )
         elif kind == 1:
             event = f.make_event(
                 archive.timeline,

@@ -566,6 +566,9 @@ class _Writer:
             for name in ("topic", "region", "amount", "currency", "qualifier"):
                 if hasattr(citation, name):
                     entry[name] = getattr(citation, name)
+            if getattr(citation, "relation", ""):
+                entry["relation"] = citation.relation
+                entry["related_film"] = citation.film
             result.append(entry)
         return result
 
@@ -589,6 +592,7 @@ class _Writer:
             "date_note": record.date_note,
             "summary": record.summary,
             "based_on": record.based_on,
+            "based_on_title": record.based_on_title,
             "synopsis": paragraphs_html(record.synopsis),
             "credits": [
                 {"person": person, "role": role, "character": character}
@@ -636,7 +640,7 @@ class _Writer:
 
     def rows(self, model, rows: list[dict]) -> list:
         """Child rows with their slugs resolved; rows naming a missing one are
-        left out (an editor deleted that person or essay)."""
+        left out (an editor deleted that person, essay or film)."""
         result = []
         for row in rows:
             values = dict(row)
@@ -644,7 +648,13 @@ class _Writer:
                 values["person"] = self.people.get(values["person"])
             if "essay" in values:
                 values["essay"] = self.page(f"essay:{values['essay']}")
-            if None in (values.get("person", 1), values.get("essay", 1)):
+            if "related_film" in values:
+                values["related_film"] = self.page(f"film:{values['related_film']}")
+            if None in (
+                values.get("person", 1),
+                values.get("essay", 1),
+                values.get("related_film", 1),
+            ):
                 continue
             result.append(model(sort_order=len(result), **values))
         return result

@@ -32,6 +32,7 @@ from films.models import (
     FilmCredit,
     FilmIndexPage,
     FilmPage,
+    FilmRelation,
     PolicyEventPage,
     TimelinePage,
 )
@@ -93,6 +94,9 @@ class CitationRecord:
     topic: str
     essay: str
     quote: str
+    relation: str = ""
+    film: str = ""
+    """With ``relation``: the slug of the other film the claim relates to."""
 
 
 @dataclass
@@ -155,6 +159,7 @@ class FilmRecord:
     date_note: str
     summary: str
     based_on: str
+    based_on_title: str
     synopsis: str
     tags: list[str]
     credits: list[tuple[str, str, str]]
@@ -206,10 +211,10 @@ _ALLOWED = {
         "author": "person affiliation",
         "layout": "metadata headings join_after",
         "film": "slug title original_title original_language other_titles "
-        "release_date date_note summary based_on synopsis tags credits citation "
-        "box_office",
+        "release_date date_note summary based_on based_on_title synopsis tags credits "
+        "citation box_office",
         "credit": "person role character",
-        "citation": "claim topic essay quote",
+        "citation": "claim topic essay quote relation film",
         "box_office": "region amount currency qualifier claim essay quote",
         "event": "slug title date date_note kind summary body actors films tags "
         "citation",
@@ -389,6 +394,8 @@ class _Reader:
         self.problems = _Problems()
         self.archive = Archive()
         self.essay_fields: dict[str, _Fields] = {}
+        # Citations that relate films, checked once every film slug is known.
+        self.relations: list[tuple[_Fields, str, CitationRecord]] = []
 
     def shown(self, filename: str) -> str:
         return f"{self.dir.name}/{filename}"
@@ -592,15 +599,48 @@ class _Reader:
             problem = _quote_problem(essays[essay], quote)
             if problem:
                 fields.error("quote", problem)
+        relation = fields.data.get("relation", "")
         topic = ""
         if with_topic:
-            topic = fields.choice("topic", Citation.Topic.values, default="context")
+            default = Citation.Topic.LINEAGE if relation else Citation.Topic.CONTEXT
+            topic = fields.choice("topic", Citation.Topic.values, default=default)
         return CitationRecord(
             claim=fields.text("claim", required=True),
             topic=topic,
             essay=essay,
             quote=quote,
+            relation=fields.text("relation"),
+            film=fields.text("film"),
         )
+
+    def read_relation(self, fields: _Fields, film: str, citation: CitationRecord):
+        """Remember a film's citation that may relate it to another film."""
+        if "relation" in fields.data or "film" in fields.data:
+            self.relations.append((fields, film, citation))
+
+    def check_relations(self):
+        """A relation names its kind and another film, under "Related films"."""
+        films = self.slugs("films")
+        for fields, film, citation in self.relations:
+            if "relation" not in fields.data:
+                fields.error("relation", "is missing (a film to relate to is given)")
+            elif citation.relation not in FilmRelation.values:
+                choices = ", ".join(repr(value) for value in FilmRelation.values)
+                fields.error(
+                    "relation", f"{citation.relation!r} is not one of {choices}"
+                )
+            if "film" not in fields.data:
+                fields.error("film", "is missing (the other film of the relation)")
+            elif citation.film not in films:
+                fields.error("film", f"unknown film {citation.film!r}")
+            elif citation.film == film:
+                fields.error("film", "is the film itself; a relation needs another")
+            if citation.topic and citation.topic != Citation.Topic.LINEAGE:
+                fields.error(
+                    "topic",
+                    f"{citation.topic!r}: a relation to another film is under "
+                    f"{Citation.Topic.LINEAGE.value!r} (leave topic out)",
+                )
 
     def read_box_office(self, fields: _Fields) -> BoxOfficeRecord:
         citation = self.read_citation(fields, with_topic=False)
@@ -659,13 +699,11 @@ class _Reader:
                     date_note=f.text("date_note"),
                     summary=f.text("summary", required=True),
                     based_on=f.text("based_on"),
+                    based_on_title=f.text("based_on_title"),
                     synopsis=f.text("synopsis", multiline=True),
                     tags=f.refs("tags", tags, "tag"),
                     credits=credits,
-                    citations=[
-                        self.read_citation(f.child("citation", n, table, Citation))
-                        for n, table in enumerate(f.tables("citation"), start=1)
-                    ],
+                    citations=self.read_film_citations(f),
                     box_office=[
                         self.read_box_office(
                             f.child("box_office", n, table, BoxOfficeFigure)
@@ -674,6 +712,15 @@ class _Reader:
                     ],
                 )
             )
+
+    def read_film_citations(self, f: _Fields) -> list[CitationRecord]:
+        citations = []
+        for n, table in enumerate(f.tables("citation"), start=1):
+            fields = f.child("citation", n, table, Citation)
+            citation = self.read_citation(fields)
+            self.read_relation(fields, f.data.get("slug"), citation)
+            citations.append(citation)
+        return citations
 
     def read_events(self):
         data = self.load_toml("events.toml", {"event": list})
@@ -703,12 +750,19 @@ class _Reader:
                     actors=actors,
                     films=f.refs("films", films, "film"),
                     tags=f.refs("tags", tags, "tag"),
-                    citations=[
-                        self.read_citation(f.child("citation", n, table, Citation))
-                        for n, table in enumerate(f.tables("citation"), start=1)
-                    ],
+                    citations=self.read_event_citations(f),
                 )
             )
+
+    def read_event_citations(self, f: _Fields) -> list[CitationRecord]:
+        citations = []
+        for n, table in enumerate(f.tables("citation"), start=1):
+            fields = f.child("citation", n, table, Citation)
+            for name in ("relation", "film"):
+                if name in table:
+                    fields.error(name, "only a film's citation relates films")
+            citations.append(self.read_citation(fields))
+        return citations
 
     def read_essay_references(self):
         """Essays name films and events, which are read after them."""
@@ -765,6 +819,7 @@ class _Reader:
         self.read_people()
         self.read_essays()
         self.read_films()
+        self.check_relations()
         self.read_events()
         self.read_essay_references()
         self.read_site()
