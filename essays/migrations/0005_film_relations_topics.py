@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('essays', '0003_listing_date_indexes'),
+        ('essays', '0004_essay_provenance'),
         ('films', '0004_source_work_title_distributor'),
     ]
 
