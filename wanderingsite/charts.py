@@ -65,8 +65,12 @@ def _svg_text(text: str) -> SafeString:
     )
 
 
-def _label_lines(text: str, width: int = LABEL_WIDTH) -> list[str]:
-    return textwrap.wrap(text, width, break_long_words=True) or [""]
+def _label_lines(text: str, width: int = LABEL_WIDTH, most: int = 3) -> list[str]:
+    """``text`` in lines of ``width`` characters, at most ``most`` of them (the
+    last cut short with an ellipsis)."""
+    return textwrap.wrap(
+        text, width, break_long_words=True, max_lines=most, placeholder=" …"
+    ) or [""]
 
 
 def _pct(fraction: float) -> str:
@@ -106,8 +110,8 @@ def _label(y: int, lines: list[str], *, lead: str = "", css: str = "") -> str:
             )
         )
     return format_html(
-        '<text class="chart__label {}" x="0" y="{}">{}</text>',
-        css,
+        '<text class="{}" x="0" y="{}">{}</text>',
+        " ".join(filter(None, ("chart__label", css))),
         y,
         mark_safe("".join(spans)),  # noqa: S308 - each span built by format_html
     )
@@ -299,6 +303,8 @@ class Bar:
     label: str
     fraction: float
     css: str = ""
+    value: str = ""
+    """What the bar stands for, as a number (``data-value``)."""
 
 
 @dataclass(frozen=True)
@@ -336,7 +342,7 @@ def _bars(groups: Sequence[BarGroup], ticks: Sequence[tuple[float, str]] = ()):
             )
             height += GROUP_HEADING
         for bar in group.bars:
-            lines = _label_lines(f"{bar.lead} {bar.label}")
+            lines = _label_lines(f"{bar.lead} {bar.label}", most=2)
             lines[0] = lines[0].removeprefix(bar.lead).lstrip()
             body.append(_label(height + 14, lines, lead=bar.lead))
             bar_y = height + LINE * len(lines) + 4
@@ -344,14 +350,15 @@ def _bars(groups: Sequence[BarGroup], ticks: Sequence[tuple[float, str]] = ()):
                 format_html(
                     '<rect class="chart__track" x="0" y="{}" width="100%" '
                     'height="{}"/>'
-                    '<rect class="chart__bar {}" x="0" y="{}" width="{}" height="{}" '
-                    'data-fraction="{}"/>',
+                    '<rect class="{}" x="0" y="{}" width="{}" height="{}" '
+                    'data-value="{}" data-fraction="{}"/>',
                     bar_y,
                     BAR,
-                    bar.css,
+                    " ".join(filter(None, ("chart__bar", bar.css))),
                     bar_y,
                     _pct(bar.fraction),
                     BAR,
+                    bar.value,
                     f"{bar.fraction:.6f}",
                 )
             )
@@ -435,6 +442,7 @@ def box_office_chart(
                 f"({figure.source})",
                 float(figure.amount / top) if top else 0.0,
                 "chart__bar--hedged" if figure.hedged else "",
+                f"{figure.amount:f}",
             )
         )
     ticks = []
@@ -474,22 +482,36 @@ class SharedTag:
 
 
 def co_occurrence_chart(
-    tag: str, total: int, others: Sequence[SharedTag], *, chart_id: str
+    tag: str,
+    total: int,
+    others: Sequence[SharedTag],
+    *,
+    chart_id: str,
+    latest: bool = False,
 ) -> Chart | None:
-    """How many of the tag's ``total`` pages each of ``others`` is also on,
-    most first: each bar's track is the whole of the tag's pages."""
+    """How many of the tag's ``total`` pages (its ``latest`` pages only, when
+    they were not all counted) each of ``others`` is also on, most first: each
+    bar's track is the whole of those pages."""
     if not others or not total:
         return None
     ordered = sorted(others, key=lambda o: (-o.shared, o.name.lower()))
     pages = f"page{'s' if total != 1 else ''}"
     bars = [
-        Bar(o.name, f"on {o.shared} of {total} {pages}", min(o.shared / total, 1.0))
+        Bar(
+            o.name,
+            f"on {o.shared} of {total} {pages}",
+            min(o.shared / total, 1.0),
+            value=str(o.shared),
+        )
         for o in ordered
     ]
     height, body = _bars([BarGroup("", bars)])
     title = f"Tags most often found with “{tag}”"
+    counted = (
+        f"{total} latest {pages} tagged" if latest else f"{total} {pages} tagged"
+    )
     desc = (
-        f"Of the {total} {pages} tagged “{tag}”, "
+        f"Of the {counted} “{tag}”, "
         + "; ".join(f"{o.shared} also carry “{o.name}”" for o in ordered)
         + ". The table after the chart lists the same counts."
     )

@@ -60,16 +60,23 @@ def box_office_chart(context, regions, chart_id: str = "box-office-chart"):
 
 
 @register.simple_tag
-def co_occurrence_chart(tag, total, related, chart_id: str = "tags-chart"):
-    """The tags ``related`` to ``tag`` (each with ``total`` shared pages) as a
-    chart of how many of the tag's ``total`` pages they share."""
+def co_occurrence_chart(detail, chart_id: str = "tags-chart"):
+    """A tag page's tags found together (``TagDetail.related``, each with its
+    ``total`` of shared pages) as a chart against the pages they were counted
+    over."""
     others = [
         charts.SharedTag(
             name=other.name, url=other.get_absolute_url(), shared=other.total
         )
-        for other in related
+        for other in detail.related
     ]
-    return charts.co_occurrence_chart(tag.name, total, others, chart_id=chart_id)
+    return charts.co_occurrence_chart(
+        detail.tag.name,
+        detail.related_among,
+        others,
+        chart_id=chart_id,
+        latest=detail.related_sampled,
+    )
 
 
 @register.simple_tag(takes_context=True)
