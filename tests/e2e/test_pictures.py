@@ -17,10 +17,12 @@ CHART_PAGES = {
     "tag": "/tags/soft-power/",
 }
 FILM_HEIGHT = {"desktop": 6000, "phone": 10700}
-"""The film page's height before the contents and the chart (5,936 and 10,662
-px at these sizes): with both, it is no taller."""
-CONTENTS_HEIGHT = {"desktop": 0, "phone": 90}
-"""What the contents list may add: nothing beside the page, two lines on a phone."""
+"""At these sizes the film page was 5,936 and 10,662 px tall before the contents
+and the chart, and is 5,924 and 10,536 with them; the bounds leave room for
+small changes of text, not for a taller page."""
+CONTENTS_HEIGHT = {"desktop": 0, "phone": 100}
+"""What the contents list may add: nothing beside the page, three short lines
+on a phone (the box-office chart takes less room than the table it replaced)."""
 
 
 def _overflow(page) -> int:
@@ -30,10 +32,10 @@ def _overflow(page) -> int:
 
 
 @pytest.mark.parametrize(
-    ("device", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)]
+    ("screen", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)]
 )
 def test_pictures_charts_read_and_pass_the_audit(
-    site, page, screenshot, axe_violations, device, viewport
+    site, page, screenshot, axe_violations, screen, viewport
 ):
     """Each chart is an image named by its title, with a table of the same
     figures one click away; nothing overflows sideways and axe finds nothing
@@ -52,7 +54,7 @@ def test_pictures_charts_read_and_pass_the_audit(
         expect(table.get_by_role("table")).to_be_visible()
         assert _overflow(page) <= 0, path
         assert axe_violations() == [], path
-        screenshot(f"pictures-{name}-{device}")
+        screenshot(f"pictures-{name}-{screen}")
         page.emulate_media(color_scheme="dark")
         assert axe_violations() == [], f"{path} (dark)"
         page.emulate_media(color_scheme="light")
@@ -74,10 +76,10 @@ def test_pictures_film_chart_shows_both_domestic_figures_with_their_sources(site
 
 
 @pytest.mark.parametrize(
-    ("device", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)]
+    ("screen", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)]
 )
 def test_pictures_film_contents_list_reaches_each_section(
-    site, page, screenshot, device, viewport
+    site, page, screenshot, screen, viewport
 ):
     """The contents list links every section shown; following one brings its
     heading into view. The page is no taller than before the list and the
@@ -86,17 +88,17 @@ def test_pictures_film_contents_list_reaches_each_section(
     page.goto(site.url + "/films/the-wandering-earth/")
     contents = page.get_by_role("navigation", name="On this page")
     expect(contents).to_be_visible()
-    screenshot(f"pictures-film-contents-{device}")
+    screenshot(f"pictures-film-contents-{screen}")
     links = contents.get_by_role("link")
     assert links.count() >= 4
     contents.get_by_role("link", name="Box office").click()
     expect(page).to_have_url(re.compile(r"#box-office$"))
     expect(page.get_by_role("heading", name="Box office", level=2)).to_be_in_viewport()
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height <= FILM_HEIGHT[device]
+    assert height <= FILM_HEIGHT[screen]
     page.evaluate("document.querySelector('nav.contents').remove()")
     without = page.evaluate("document.documentElement.scrollHeight")
-    assert height - without <= CONTENTS_HEIGHT[device]
+    assert height - without <= CONTENTS_HEIGHT[screen]
 
 
 def test_pictures_share_image_and_icons_answer_in_the_browser(site, page, screenshot):
