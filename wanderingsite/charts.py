@@ -507,9 +507,7 @@ def co_occurrence_chart(
     ]
     height, body = _bars([BarGroup("", bars)])
     title = f"Tags most often found with “{tag}”"
-    counted = (
-        f"{total} latest {pages} tagged" if latest else f"{total} {pages} tagged"
-    )
+    counted = f"{total} latest {pages} tagged" if latest else f"{total} {pages} tagged"
     desc = (
         f"Of the {counted} “{tag}”, "
         + "; ".join(f"{o.shared} also carry “{o.name}”" for o in ordered)
