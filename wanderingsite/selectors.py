@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import Count, F, OrderBy, QuerySet
 from wagtail.models import Page
 
 from .listing import CountedPaginator
@@ -21,10 +21,8 @@ from .models import (
     ArchiveTag,
     Person,
     PersonMention,
-    most_used,
     person_counts,
     person_links,
-    public_tags,
     public_use_counts,
 )
 from .page_types import ArchiveType, archive_types
@@ -40,6 +38,12 @@ PERSON_SECTION_LENGTH = 100
 """How many pages of each type, and how many mentions, a person's page lists."""
 PERSON_SLUG = re.compile(r"\A[-a-zA-Z0-9_]{1,200}\Z")
 """What a person's slug may be (a Django slug)."""
+RELATED_TAGS = 10
+"""How many of the tags found with a tag its page shows."""
+RELATED_TAGS_SAMPLE = 1000
+"""Of each type, how many of a tag's visible pages, the latest, the tags found
+with it are counted over: a tag on every page costs what a tag on a thousand
+does."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,9 @@ class TagDetail:
     tag: ArchiveTag
     sections: list[TagSection] = field(default_factory=list)
     related: list[ArchiveTag] = field(default_factory=list)
+    """The tags found most often with this one, each with ``total`` shared pages."""
+    related_among: int = 0
+    """How many of the tag's pages ``related`` was counted over."""
     chosen: TagSection | None = None
     """The one section shown in full, a page at a time (``?type=``)."""
     type_requested: bool = False
@@ -79,6 +86,11 @@ class TagDetail:
     @property
     def total(self) -> int:
         return sum(section.count for section in self.sections)
+
+    @property
+    def related_sampled(self) -> bool:
+        """True when ``related`` was counted over the tag's latest pages only."""
+        return self.related_among < self.total
 
     @property
     def shown(self) -> list[TagSection]:
@@ -113,17 +125,36 @@ def tag_counts() -> list[ArchiveTag]:
     return ArchiveTag.objects.counted()
 
 
-def _related_tags(tag: ArchiveTag, *, limit: int) -> list[ArchiveTag]:
-    """Tags that share the most visible pages with ``tag``: one grouped query
-    over the tag rows of the pages ``tag`` is on."""
-    shared = {
-        t.key: t.tag_through.objects.filter(tag=tag).values("content_object_id")
-        for t in archive_types
-    }
-    others = [t for t in public_tags(among=shared) if t.pk != tag.pk]
-    return sorted(
-        most_used(others, limit=limit), key=lambda t: (-t.total, t.name.lower())
-    )
+def _related_tags(tag: ArchiveTag, *, limit: int) -> tuple[list[ArchiveTag], int]:
+    """The ``limit`` tags that share the most visible pages with ``tag`` (each
+    with ``total``, the pages shared), and how many pages they were counted
+    over: the tag's latest ``RELATED_TAGS_SAMPLE`` visible pages of each type,
+    all of them for most tags. One grouped query over the tag rows of those
+    pages, whatever the number of pages that carry the tag."""
+    grouped = []
+    for t in archive_types:
+        sample = (
+            t.tag_through.objects.filter(visible_q("content_object__"), tag=tag)
+            .order_by("-content_object_id")
+            .values("content_object_id")[:RELATED_TAGS_SAMPLE]
+        )
+        grouped.append(
+            t.tag_through.objects.filter(content_object_id__in=sample)
+            .order_by()
+            .values("tag_id", "tag__name", "tag__slug")
+            .annotate(n=Count("pk"))
+            .values_list("tag_id", "tag__name", "tag__slug", "n")
+        )
+    shared: dict[int, ArchiveTag] = {}
+    among = 0
+    for tag_id, name, slug, n in grouped[0].union(*grouped[1:], all=True):
+        if tag_id == tag.pk:
+            among += n
+            continue
+        other = shared.setdefault(tag_id, ArchiveTag(pk=tag_id, name=name, slug=slug))
+        other.total = getattr(other, "total", 0) + n
+    top = sorted(shared.values(), key=lambda t: (-t.total, t.name.lower()))[:limit]
+    return top, among
 
 
 def _tagged(archive_type: ArchiveType, tag: ArchiveTag) -> QuerySet[Page]:
@@ -156,10 +187,12 @@ def tag_detail(
                 list(pages[:TAG_SECTION_LENGTH]) if count and not chosen_type else []
             )
             sections.append(TagSection(t, first, count))
+    related, related_among = _related_tags(tag, limit=RELATED_TAGS)
     return TagDetail(
         tag=tag,
         sections=sections,
-        related=_related_tags(tag, limit=8),
+        related=related,
+        related_among=related_among,
         chosen=chosen,
         type_requested=type is not None,
     )

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from wanderingsite import health, people, permalinks, views
+from wanderingsite import health, image_views, people, permalinks, views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, TagFeed
 
@@ -31,6 +31,11 @@ urlpatterns = [
         permalinks.cite_download,
         name="cite_download",
     ),
+    path("og/<int:page_id>.png", image_views.page_share_image, name="page_share_image"),
+    path("og/tags/<str:slug>.png", image_views.tag_share_image, name="tag_share_image"),
+    path("og/site.png", image_views.site_share_image, name="site_share_image"),
+    path("favicon.ico", image_views.favicon, name="favicon"),
+    path("apple-touch-icon.png", image_views.touch_icon, name="touch_icon"),
     path("api/v2/", api_router.urls),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

@@ -213,6 +213,28 @@ def test_fuzz_people_api_never_fails_nor_reflects_markup(
     assert_answered(client.get("/api/v2/people/", params))
 
 
+@settings(max_examples=60, **FUZZ)
+@given(
+    image=st.one_of(
+        st.integers(0, 80).map(lambda n: f"/og/{n}.png"),
+        numbers.map(lambda n: f"/og/{n.lstrip('-')}.png"),
+        tag_segment.map(lambda segment: f"/og/tags/{segment}.png"),
+    )
+)
+def test_fuzz_share_images_never_fail_nor_show_hidden_pages(
+    sample_archive, client, image
+):
+    """/og/<id>.png and /og/tags/<slug>.png answer any id and slug: an image
+    for a visible page or tag, else a 404, and never one of a hidden page."""
+    response = client.get(image)
+    assert response.status_code in (200, 404)
+    hidden = {f"/og/{page.pk}.png" for page in vars(sample_archive.hidden).values()}
+    if image in hidden:
+        assert response.status_code == 404
+    if response.status_code == 404:
+        assert_answered(response)
+
+
 # Pages of the archive by name, given to ?child_of= and ?descendant_of= as ids.
 PARENTS = ("home", "films", "essays", "timeline", "film")
 API_PARAMETERS = {
