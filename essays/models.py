@@ -545,5 +545,8 @@ archive_types.register(
         people=("essays_written",),
         counted=(_("essay"), _("essays")),
         ordering=_NEWEST_FIRST,
+        date_field="published_date",
+        date_label=_("Published"),
+        date_is_publication=True,
     )
 )

@@ -784,6 +784,7 @@ archive_types.register(
         people=("film_credits",),
         counted=(_("film"), _("films")),
         ordering=_BY_DATE,
+        date_label=_("Released"),
     )
 )
 archive_types.register(
@@ -797,5 +798,6 @@ archive_types.register(
         people=("event_roles",),
         counted=(_("event"), _("events")),
         ordering=_BY_DATE,
+        date_label=_("Date"),
     )
 )

@@ -40,6 +40,14 @@ class ArchiveType:
     """The type in a count, one and many: ("event", "events") for "1 event"."""
     ordering: tuple = ()
     """How a list of the type is ordered where types stand side by side (tag pages)."""
+    date_field: str = "date"
+    """The page's own date as its source gives it (a release, an event, an
+    essay's publication), with its precision in ``<date_field>_precision``."""
+    date_label: str = ""
+    """What that date is, before it in feeds: "Released: 5 February 2019"."""
+    date_is_publication: bool = False
+    """True where the page is a text published elsewhere first: its date is
+    then the entry's publication date in feeds (Atom ``published``)."""
 
     @property
     def plural_key(self) -> str:
@@ -70,6 +78,13 @@ class ArchiveType:
     def card_template(self) -> str:
         """The card that shows one page of the type in a list, given as ``page``."""
         return f"includes/{self.key}_card.html"
+
+    def own_date(self, page) -> tuple:
+        """``page``'s own date and its precision: (None, ...) when not recorded."""
+        return (
+            getattr(page, self.date_field, None),
+            getattr(page, f"{self.date_field}_precision", "day"),
+        )
 
     def count_text(self, count: int) -> str:
         one, many = self.counted

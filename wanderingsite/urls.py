@@ -8,14 +8,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from wanderingsite import health, views
 from wanderingsite.api import api_router
-from wanderingsite.feeds import LatestFeed, TagFeed
+from wanderingsite.feeds import LatestFeed, LatestRssFeed, TagFeed, TagRssFeed
 
 urlpatterns = [
     path("tags/", views.tag_index, name="tag_index"),
     path("tags/<str:slug>/", views.tag_page, name="tag_page"),
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
+    path("tags/<str:slug>/feed/rss/", TagRssFeed(), name="tag_rss_feed"),
     path("search/", views.search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),
+    path("feeds/latest/rss/", LatestRssFeed(), name="latest_rss_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path(
