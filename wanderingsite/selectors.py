@@ -12,7 +12,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.db.models import QuerySet
 from wagtail.models import Page
 
-from .listing import CountedPaginator
+from .listing import CountedPaginator, IgnoredFilter, ignored_filters
 from .models import ArchiveTag, most_used, public_tags, public_use_counts
 from .page_types import ArchiveType, archive_types
 from .visibility import visible_q
@@ -56,14 +56,23 @@ class TagDetail:
     chosen: TagSection | None = None
     """The one section shown in full, a page at a time (``?type=``)."""
     type_requested: bool = False
+    ignored: list[IgnoredFilter] = field(default_factory=list)
+    """A ``?type=`` that names no type, as the page says it ignored it."""
 
     @property
     def total(self) -> int:
         return sum(section.count for section in self.sections)
 
     @property
+    def with_pages(self) -> list[TagSection]:
+        """The sections that hold pages: the only ones linked or shown."""
+        return [section for section in self.sections if section.count]
+
+    @property
     def shown(self) -> list[TagSection]:
-        return [self.chosen] if self.chosen else self.sections
+        """The chosen section (even empty, since it was asked for), or every
+        section that holds pages."""
+        return [self.chosen] if self.chosen else self.with_pages
 
 
 def specific_pages(pages: QuerySet[Page]) -> list[Page]:
@@ -143,4 +152,7 @@ def tag_detail(
         related=_related_tags(tag, limit=8),
         chosen=chosen,
         type_requested=type is not None,
+        ignored=ignored_filters(
+            {"type": type}, ["type"], {"type": chosen} if chosen else {}
+        ),
     )
