@@ -547,6 +547,6 @@ archive_types.register(
         ordering=_NEWEST_FIRST,
         date_field="published_date",
         date_label=_("Published"),
-        date_is_publication=True,
+        published_elsewhere=True,
     )
 )

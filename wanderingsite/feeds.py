@@ -99,7 +99,7 @@ def publication_date(page) -> tuple[datetime.date, str] | None:
     """The date a text the page holds was first published elsewhere, if it is
     such a page and the date is recorded: (date, precision)."""
     archive_type = archive_types.for_model(type(page))
-    if archive_type is None or not archive_type.date_is_publication:
+    if archive_type is None or not archive_type.published_elsewhere:
         return None
     own, precision = archive_type.own_date(page)
     return None if own is None else (own, precision)

@@ -45,9 +45,10 @@ class ArchiveType:
     essay's publication), with its precision in ``<date_field>_precision``."""
     date_label: str = ""
     """What that date is, before it in feeds: "Released: 5 February 2019"."""
-    date_is_publication: bool = False
-    """True where the page is a text published elsewhere first: its date is
-    then the entry's publication date in feeds (Atom ``published``)."""
+    published_elsewhere: bool = False
+    """True where the page holds a text first published elsewhere (an essay):
+    its date is the entry's publication date in feeds (Atom ``published``),
+    and the open-data export gives its metadata but not its text."""
 
     @property
     def plural_key(self) -> str:

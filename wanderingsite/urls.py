@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from wanderingsite import health, views
+from wanderingsite import health, open_data, views
 from wanderingsite.api import api_router
 from wanderingsite.feeds import LatestFeed, LatestRssFeed, TagFeed, TagRssFeed
 
@@ -18,6 +18,13 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),
     path("feeds/latest/rss/", LatestRssFeed(), name="latest_rss_feed"),
+    path("data/", open_data.data_page, name="open_data"),
+    path("data/archive.json", open_data.archive_json, name="open_data_export"),
+    path(
+        "data/archive.schema.json",
+        open_data.archive_schema,
+        name="open_data_schema",
+    ),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path(
