@@ -742,7 +742,7 @@ class TimelinePage(ArchiveIndexPage):
 
     def entries(self, *, start: int, stop: int, **filters) -> list[TimelineEntry]:
         """Entries ``start`` to ``stop`` of the timeline, oldest first: the
-        order and the slice in the database, then the pages of each type."""
+        order and the slice in the database, then the pages, in one query."""
         pages = self._pages(**filters)
         keys = _sort_keys(pages).order_by(*_TIMELINE_ORDER)
         return _entries_of(pages, list(keys[start:stop]))
@@ -750,7 +750,7 @@ class TimelinePage(ArchiveIndexPage):
     def get_home_teaser(self, *, home, limit: int = 5) -> list[TimelineEntry]:
         """The last ``limit`` entries of the timeline, in its order (oldest
         first; in a year, what is known only to the year, then to the month,
-        then to the day): one query picks them, one per type reads them."""
+        then to the day): one query picks them, one reads them."""
         pages = self._pages()
         newest_first = [f"-{name}" for name in _TIMELINE_ORDER]
         rows = list(_sort_keys(pages).order_by(*newest_first)[:limit])
@@ -779,22 +779,17 @@ def _sort_keys(pages: list[models.QuerySet]) -> models.QuerySet:
 
 def _entries_of(pages: list[models.QuerySet], rows: list[tuple]) -> list[TimelineEntry]:
     """The entries ``rows`` (from ``_sort_keys``) name, in their order: one
-    query per type among them."""
+    query, each type's table joined to the page rows."""
+    children = [queryset.model._meta.model_name for queryset in pages]
+    ids = [pk for pk, *_keys in rows]
     found = {}
-    for n, queryset in enumerate(pages):
-        ids = [row[0] for row in rows if row[-1] == n]
-        if ids:
-            found.update(
-                {
-                    (n, page.pk): page
-                    for page in queryset.model.objects.filter(pk__in=ids)
-                }
-            )
-    return [
-        TimelineEntry.of(found[row[-1], row[0]])
-        for row in rows
-        if (row[-1], row[0]) in found
-    ]
+    for page in Page.objects.filter(pk__in=ids).select_related(*children):
+        specific = next(
+            (getattr(page, c) for c in children if getattr(page, c, None)), None
+        )
+        if specific is not None:
+            found[page.pk] = specific
+    return [TimelineEntry.of(found[row[0]]) for row in rows if row[0] in found]
 
 
 class _LazyEntries:

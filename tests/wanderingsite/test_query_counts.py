@@ -51,7 +51,14 @@ PAGES = {
     "tag detail films": "/tags/soft-power/?type=film",
     "tag detail essays page 2": "/tags/soft-power/?type=essay&page=2",
     "latest feed": "/feeds/latest/",
+    "latest RSS feed": "/feeds/latest/rss/",
     "tag feed": "/tags/soft-power/feed/",
+    "tag RSS feed": "/tags/soft-power/feed/rss/",
+    "film index, ignored filter": "/films/?tag=nope",
+    "timeline, ignored filter": "/timeline/?kind=nope",
+    "tag detail, ignored type": "/tags/soft-power/?type=nope",
+    "data page": "/data/",
+    "API index": "/api/v2/",
     "sitemap": "/sitemap.xml",
     "sitemap pages": "/sitemap-pages.xml",
     "sitemap films": "/sitemap-films.xml",
@@ -69,7 +76,7 @@ PAGES = {
 # The pages that list the grown archive's tags; every other one lists its pages.
 LISTS_TAGS = {"essay", "tag list", "tag list page 2", "sitemap tags", "API tags"}
 # The pages that list neither pages nor tags: only their count is compared.
-LISTS_SECTIONS = {"sitemap", "sitemap pages"}
+LISTS_SECTIONS = {"sitemap", "sitemap pages", "data page", "API index"}
 
 
 def count_queries(client: Client, url: str) -> int:

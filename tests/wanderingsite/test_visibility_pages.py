@@ -26,6 +26,11 @@ SURFACES = {
     "film page": "/films/the-wandering-earth/",
     "essay page": "/essays/how-china/",
     "event page": "/timeline/strong-film-power/",
+    "latest RSS feed": "/feeds/latest/rss/",
+    "tag RSS feed": "/tags/soft-power/feed/rss/",
+    "data page": "/data/",
+    "open-data export": "/data/archive.json",
+    "API index": "/api/v2/",
 }
 
 
@@ -76,7 +81,12 @@ HIDDEN_ONLY_TAG = "hiddenword-tag"
 
 
 @pytest.mark.parametrize(
-    "path", [f"/tags/{HIDDEN_ONLY_TAG}/", f"/tags/{HIDDEN_ONLY_TAG.upper()}/feed/"]
+    "path",
+    [
+        f"/tags/{HIDDEN_ONLY_TAG}/",
+        f"/tags/{HIDDEN_ONLY_TAG.upper()}/feed/",
+        f"/tags/{HIDDEN_ONLY_TAG}/feed/rss/",
+    ],
 )
 def test_tag_only_hidden_pages_carry_is_not_found(sample_archive, client, path):
     """A tag that only drafts and private pages carry has no page and no feed."""
