@@ -56,7 +56,7 @@ TEXTS_NOTE = (
     "record gives its publication, date and original address where recorded, "
     "its summary, and the passages the archive's facts quote (citations)."
 )
-RELATED_KINDS = ("people", "pages", "tags", "citations")
+RELATED_KINDS = ("people", "pages", "tags", "citations", "rows")
 _PARAGRAPH_END = re.compile(r"</p>\s*")
 
 
@@ -68,7 +68,7 @@ class ExportField:
     source: str
     kind: str
     """"value", "rich_text", "stream", or a relation: "people", "pages",
-    "tags", "citations"."""
+    "tags", "citations", or "rows" for any other (as the API gives them)."""
     serializer: object = None
 
 
@@ -81,6 +81,8 @@ def _kind(model: type[Model], serializer, source: str) -> str:
         return "pages"
     if isinstance(serializer, serializers.TagsField):
         return "tags"
+    if isinstance(serializer, serializers.RelatedRowsField):
+        return "rows"  # another relation: its rows as the API shapes them
     if isinstance(serializer, serializers.RichTextField):
         return "rich_text"
     if isinstance(_model_field(model, source), StreamField):
@@ -158,6 +160,8 @@ class _Collector:
                 for block in getattr(page, field.source)
             ]
         rows = _rows(page, field)
+        if field.kind == "rows":
+            return [field.serializer.row(row) for row in rows]
         if field.kind == "pages":
             return [related.pk for related in rows]
         if field.kind == "tags":
@@ -346,6 +350,8 @@ def _export_field_schema(archive_type: ArchiveType, field: ExportField) -> dict:
         return {"type": "array", "items": {"type": "integer"}}
     if field.kind == "tags":
         return {"type": "array", "items": {"$ref": "#/$defs/slug"}}
+    if field.kind == "rows":
+        return {"type": "array", "items": {"type": "object"}}
     person = {"person": {"$ref": "#/$defs/slug"}}
     return {"type": "array", "items": _row_schema(model, field, person)}
 
