@@ -841,5 +841,7 @@ archive_types.register(
         counted=(_("essay"), _("essays")),
         ordering=_NEWEST_FIRST,
         date_field="published_date",
+        date_label=_("Published"),
+        published_elsewhere=True,
     )
 )

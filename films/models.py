@@ -9,6 +9,7 @@ reverse relations and never import ``essays``.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -41,7 +42,10 @@ from wanderingsite.listing import (
     CountedPaginator,
     Listing,
     build_listing,
+    ignored_filters,
+    pick,
     pick_filters,
+    shown_value,
     tag_choices,
     with_tags,
 )
@@ -733,14 +737,6 @@ class TimelineEntry:
     def is_release(self) -> bool:
         return self.kind == RELEASE_KIND
 
-    @property
-    def sort_key(self) -> tuple:
-        return (
-            self.page.date,
-            _PRECISION_RANK.get(self.page.date_precision, 2),
-            self.page.title.lower(),
-        )
-
 
 @dataclass(frozen=True)
 class TimelineYear:
@@ -758,6 +754,8 @@ class Timeline(Listing):
 
     year_counts: dict[int, int] = field(default_factory=dict)
     year: int | None = None
+    asked_year: str = ""
+    """What ``?year=`` said, as the page may repeat it when it names no year."""
 
     @property
     def count(self) -> int:
@@ -766,6 +764,10 @@ class Timeline(Listing):
     @property
     def years(self) -> list[tuple[int, list[TimelineEntry]]]:
         return _by_year(self.page.object_list)
+
+    @property
+    def narrowed(self) -> bool:
+        return self.is_filtered or self.year is not None
 
     @property
     def not_a_year(self) -> bool:
@@ -860,26 +862,36 @@ class TimelinePage(ArchiveIndexPage):
         without entries, shows no entries and says so, never the whole
         timeline in its place.
         """
+        tags = tag_choices(
+            _dated(FilmPage),
+            _dated(PolicyEventPage),
+            limit=LISTING_CHOICES,
+            keep=params.get("tag"),
+        )
+        tag = pick(params.get("tag"), tags)
+        grouped = self._kind_year_counts(tag=tag.value if tag else None)
+        per_kind: Counter[str] = Counter()
+        for (kind, _year), n in grouped.items():
+            per_kind[kind] += n
+        # Only kinds with entries are offered, and the one asked for.
+        asked = (params.get("kind") or "").strip().lower()
         kinds = [
-            Choice(RELEASE_KIND, str(RELEASE_LABEL)),
-            *(
-                Choice(value, str(label))
-                for value, label in PolicyEventPage.Kind.choices
-            ),
+            Choice(value, str(label), per_kind[value])
+            for value, label in [
+                (RELEASE_KIND, RELEASE_LABEL),
+                *PolicyEventPage.Kind.choices,
+            ]
+            if per_kind[value] or value == asked
         ]
-        choices = {
-            "kind": kinds,
-            "tag": tag_choices(
-                _dated(FilmPage),
-                _dated(PolicyEventPage),
-                limit=LISTING_CHOICES,
-                keep=params.get("tag"),
-            ),
-        }
+        choices = {"kind": kinds, "tag": tags}
         active = pick_filters(params, choices)
         filters = {name: choice.value for name, choice in active.items()}
         year = _timeline_year(params.get("year"))
-        counts = self.year_counts(**filters)
+        counts: Counter[int] = Counter()
+        for (kind, in_year), n in grouped.items():
+            if kind == filters.get("kind", kind):
+                counts[in_year] += n
+        counts = dict(sorted(counts.items()))
         count = counts.get(year, 0) if year is not None else sum(counts.values())
         entries = (
             [] if year == NOT_A_YEAR else _LazyEntries(self, {**filters, "year": year})
@@ -893,7 +905,9 @@ class TimelinePage(ArchiveIndexPage):
             # A year without entries is a message, not a page of its own.
             filter_requested=any(params.get(name) for name in choices)
             or (year is not None and not count),
+            ignored=ignored_filters(params, choices, active),
             year=year,
+            asked_year=shown_value(params.get("year") or ""),
         )
 
     @staticmethod
@@ -913,60 +927,79 @@ class TimelinePage(ArchiveIndexPage):
             pages = [p.filter(date__year=year) for p in pages]
         return pages
 
-    def year_counts(self, **filters) -> dict[int, int]:
-        """How many entries each year holds, oldest first: one grouped query."""
+    def _kind_year_counts(self, *, tag: str | None = None) -> dict[tuple, int]:
+        """How many entries of each kind each year holds, ``{(kind, year): n}``,
+        under the tag filter: one grouped query."""
         grouped = [
             p.order_by()
-            .annotate(year=ExtractYear("date"))
-            .values("year")
+            .annotate(
+                year=ExtractYear("date"),
+                entry_kind=(
+                    Value(RELEASE_KIND, output_field=models.CharField())
+                    if p.model is FilmPage
+                    else F("kind")
+                ),
+            )
+            .values("entry_kind", "year")
             .annotate(n=Count("pk"))
-            .values_list("year", "n")
-            for p in self._pages(**filters)
+            .values_list("entry_kind", "year", "n")
+            for p in self._pages(tag=tag)
         ]
-        counts: dict[int, int] = {}
-        for year, n in grouped[0].union(*grouped[1:], all=True):
-            counts[year] = counts.get(year, 0) + n
-        return dict(sorted(counts.items()))
+        return {
+            (kind, year): n
+            for kind, year, n in grouped[0].union(*grouped[1:], all=True)
+        }
 
     def entries(self, *, start: int, stop: int, **filters) -> list[TimelineEntry]:
         """Entries ``start`` to ``stop`` of the timeline, oldest first: the
-        order and the slice in the database, then the pages of each type."""
+        order and the slice in the database, then the pages, in one query."""
         pages = self._pages(**filters)
-        keys = [
-            p.order_by()
-            .annotate(
-                rank=_precision_rank(),
-                sort_title=Lower("title"),
-                source=Value(n, output_field=models.IntegerField()),
-            )
-            .values_list("pk", "date", "rank", "sort_title", "source")
-            for n, p in enumerate(pages)
-        ]
-        union = keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
-        rows = list(union.order_by("date", "rank", "sort_title", "pk")[start:stop])
-        found = {}
-        for n, queryset in enumerate(pages):
-            ids = [row[0] for row in rows if row[-1] == n]
-            if ids:
-                found.update(
-                    {
-                        (n, page.pk): page
-                        for page in queryset.model.objects.filter(pk__in=ids)
-                    }
-                )
-        return [
-            TimelineEntry.of(found[row[-1], row[0]])
-            for row in rows
-            if (row[-1], row[0]) in found
-        ]
+        keys = _sort_keys(pages).order_by(*_TIMELINE_ORDER)
+        return _entries_of(pages, list(keys[start:stop]))
 
     def get_home_teaser(self, *, home, limit: int = 5) -> list[TimelineEntry]:
-        """The latest ``limit`` entries, oldest first."""
-        latest = F("date").desc()
-        films = _dated(FilmPage).order_by(latest)[:limit]
-        events = _dated(PolicyEventPage).order_by(latest)[:limit]
-        entries = map(TimelineEntry.of, [*films, *events])
-        return sorted(entries, key=lambda entry: entry.sort_key)[-limit:]
+        """The last ``limit`` entries of the timeline, in its order (oldest
+        first; in a year, what is known only to the year, then to the month,
+        then to the day): one query picks them, one reads them."""
+        pages = self._pages()
+        newest_first = [f"-{name}" for name in _TIMELINE_ORDER]
+        rows = list(_sort_keys(pages).order_by(*newest_first)[:limit])
+        return _entries_of(pages, rows[::-1])
+
+
+_TIMELINE_ORDER = ("date", "rank", "sort_title", "pk")
+"""The timeline's order, the names ``_sort_keys`` gives its columns."""
+
+
+def _sort_keys(pages: list[models.QuerySet]) -> models.QuerySet:
+    """(pk, date, rank, sort_title, source) of the pages of every queryset in
+    ``pages`` (``source`` its index there), as one union to order and slice."""
+    keys = [
+        p.order_by()
+        .annotate(
+            rank=_precision_rank(),
+            sort_title=Lower("title"),
+            source=Value(n, output_field=models.IntegerField()),
+        )
+        .values_list("pk", "date", "rank", "sort_title", "source")
+        for n, p in enumerate(pages)
+    ]
+    return keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
+
+
+def _entries_of(pages: list[models.QuerySet], rows: list[tuple]) -> list[TimelineEntry]:
+    """The entries ``rows`` (from ``_sort_keys``) name, in their order: one
+    query, each type's table joined to the page rows."""
+    children = [queryset.model._meta.model_name for queryset in pages]
+    ids = [pk for pk, *_keys in rows]
+    found = {}
+    for page in Page.objects.filter(pk__in=ids).select_related(*children):
+        specific = next(
+            (getattr(page, c) for c in children if getattr(page, c, None)), None
+        )
+        if specific is not None:
+            found[page.pk] = specific
+    return [TimelineEntry.of(found[row[0]]) for row in rows if row[0] in found]
 
 
 class _LazyEntries:
@@ -996,6 +1029,7 @@ archive_types.register(
         ordering=_BY_DATE,
         date_field="date",
         facts=("citations", "box_office_figures"),
+        date_label=_("Released"),
     )
 )
 archive_types.register(
@@ -1011,5 +1045,6 @@ archive_types.register(
         ordering=_BY_DATE,
         date_field="date",
         facts=("citations",),
+        date_label=_("Date"),
     )
 )

@@ -1,9 +1,11 @@
 """The read-only API at ``/api/v2/``: pages, images, documents, tags and people.
 
-Wagtail's API v2 with three changes: pages are those anyone may see (live,
+Wagtail's API v2 with four changes: pages are those anyone may see (live,
 outside every private section, whoever asks); a bad parameter is a 400 with a
-message, never a 500; and responses are JSON whose bytes never hold ``<``,
-``>`` or ``&``, so input echoed in a message cannot become markup.
+message, never a 500; responses are JSON whose bytes never hold ``<``, ``>``
+or ``&``, so input echoed in a message cannot become markup; and ``/api/v2/``
+itself answers with the endpoints the router has (``api_index``), each with
+its address and what it serves, and where the documentation is.
 """
 
 import operator
@@ -11,7 +13,9 @@ from functools import reduce
 
 from django.core.exceptions import FieldError, ObjectDoesNotExist, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_safe
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from taggit.managers import TaggableManager
@@ -212,6 +216,11 @@ def _swap_search(filter_backends):
 
 
 class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
+    api_description = (
+        "Films, essays and policy events the public may see, with their tags, "
+        "dates, people, relations and citations; ?type=, ?tags=, ?search=, "
+        "?fields=, ?order=, ?limit= and ?offset= narrow and shape the list."
+    )
     filter_backends = _swap_search(PagesAPIViewSet.filter_backends)
     # Relations other pages state to a page: a query of their own, so in the
     # page's own record only, never multiplied across a listing.
@@ -263,10 +272,14 @@ class ArchivePagesAPIViewSet(HardenedAPIMixin, PagesAPIViewSet):
 
 
 class ArchiveImagesAPIViewSet(HardenedAPIMixin, ImagesAPIViewSet):
+    api_description = "Images in the archive's library, with their titles and sizes."
     filter_backends = _swap_search(ImagesAPIViewSet.filter_backends)
 
 
 class ArchiveDocumentsAPIViewSet(HardenedAPIMixin, DocumentsAPIViewSet):
+    api_description = (
+        "Documents in the archive's library, with their titles and download addresses."
+    )
     filter_backends = _swap_search(DocumentsAPIViewSet.filter_backends)
 
 
@@ -298,6 +311,10 @@ class TagHtmlUrlField(serializers.Field):
 class TagsAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
     """The shared tag vocabulary: tags on at least one visible page."""
 
+    api_description = (
+        "The shared tag vocabulary: every tag on a public page, with how many "
+        "films, essays and events carry it."
+    )
     model = ArchiveTag
     name = "tags"
     filter_backends = [FieldsFilter, OrderingFilter]
@@ -443,6 +460,10 @@ class PeopleAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
 
     model = Person
     name = "people"
+    api_description = (
+        "The people and institutions the public pages credit, were written by, "
+        "or name, with their credits and mentions."
+    )
     filter_backends = [FieldsFilter, OrderingFilter, PeopleSearchFilter]
     body_fields = [
         "id",
@@ -508,7 +529,78 @@ class PeopleAPIViewSet(HardenedAPIMixin, BaseAPIViewSet):
         return person
 
 
-api_router = WagtailAPIRouter("wagtailapi")
+class ArchiveAPIRouter(WagtailAPIRouter):
+    """Wagtail's router, which also answers at its root with ``api_index``."""
+
+    @property
+    def endpoints(self) -> dict[str, type]:
+        """The registered endpoints by name, in the order they were registered."""
+        return dict(self._endpoints)
+
+    def get_urlpatterns(self):
+        return [path("", api_root, name="root"), *super().get_urlpatterns()]
+
+
+def _description(name: str, viewset: type) -> str:
+    """What an endpoint serves: its ``api_description``, else the first line
+    of its own docstring. (Not ``description``, which DRF's ``as_view`` sets
+    to None on the class.)"""
+    described = getattr(viewset, "api_description", None)
+    if described:
+        return str(described)
+    own = (viewset.__dict__.get("__doc__") or "").strip()
+    return own.splitlines()[0] if own else f"The {name} endpoint."
+
+
+def api_index(request) -> dict:
+    """What the API offers: every endpoint the router has, with its listing's
+    address, a detail address and what it serves; the documentation; the
+    open-data export and the feeds."""
+
+    def absolute(url: str) -> str:
+        return request.build_absolute_uri(url)
+
+    endpoints = []
+    for name, viewset in api_router.endpoints.items():
+        listing = absolute(reverse(f"{api_router.url_namespace}:{name}:listing"))
+        endpoints.append(
+            {
+                "name": name,
+                "url": listing,
+                "detail_url": f"{listing}{{id}}/",
+                "description": _description(name, viewset),
+            }
+        )
+    return {
+        "name": "The Wandering Earth Archive API",
+        "version": "v2",
+        "url": absolute(reverse(f"{api_router.url_namespace}:root")),
+        "description": (
+            "Read-only JSON about the archive's public films, essays, policy "
+            "events, people and tags. Pages that are drafts or private are "
+            "never in it."
+        ),
+        "documentation": absolute(reverse("open_data")),
+        "endpoints": endpoints,
+        "open_data": {
+            "export": absolute(reverse("open_data_export")),
+            "schema": absolute(reverse("open_data_schema")),
+        },
+        "feeds": {
+            "atom": absolute(reverse("latest_feed")),
+            "rss": absolute(reverse("latest_rss_feed")),
+        },
+    }
+
+
+@require_safe
+def api_root(request):
+    """/api/v2/: ``api_index`` as JSON."""
+    body = EscapingJSONRenderer().render(api_index(request))
+    return HttpResponse(body, content_type="application/json")
+
+
+api_router = ArchiveAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", ArchivePagesAPIViewSet)
 api_router.register_endpoint("images", ArchiveImagesAPIViewSet)
 api_router.register_endpoint("documents", ArchiveDocumentsAPIViewSet)

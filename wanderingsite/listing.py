@@ -1,11 +1,14 @@
 """Filtered, paginated listings read from the query string.
 
-A value not among a listing's choices is ignored, never echoed back and never
-an error: ``?page=abc``, ``?year=x`` and ``?tag=<script>`` all give a page.
+A value not among a listing's choices is ignored, never an error: ``?page=abc``,
+``?year=x`` and ``?tag=<script>`` all give a page. A filter ignored so is said
+on the page (``Listing.ignored``: "No tag “nope”: showing all films"), its value
+cut short and stripped of control characters, and escaped like all text.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +22,8 @@ from .page_types import archive_types
 LISTING_CHOICES = 40
 """How many values a listing's filter offers (tags, authors): the most used,
 and the one asked for."""
+IGNORED_VALUE_LENGTH = 40
+"""How much of an ignored filter's value the page repeats."""
 
 
 class CountedPaginator(Paginator):
@@ -88,6 +93,41 @@ def pick(raw: str | None, choices: Sequence[Choice]) -> Choice | None:
     return next((c for c in choices if c.value.lower() == wanted), None)
 
 
+@dataclass(frozen=True)
+class IgnoredFilter:
+    """A filter the query string asked for with a value that names nothing."""
+
+    name: str
+    """The parameter, which is also the word for it: "tag", "year", "type"."""
+    value: str
+    """What was asked for, as the page may repeat it (``shown_value``)."""
+
+
+def shown_value(raw: str) -> str:
+    """``raw`` as a page repeats it: without control characters, its spaces
+    collapsed, at most ``IGNORED_VALUE_LENGTH`` characters."""
+    printable = "".join(
+        " " if unicodedata.category(c).startswith(("C", "Z")) else c for c in raw
+    )
+    words = " ".join(printable.split())
+    if len(words) > IGNORED_VALUE_LENGTH:
+        return words[: IGNORED_VALUE_LENGTH - 1] + "…"
+    return words
+
+
+def ignored_filters(
+    params: Mapping[str, str], names, active: Mapping[str, object]
+) -> list[IgnoredFilter]:
+    """The filters among ``names`` that ``params`` gives a value (not blank)
+    that is not ``active``: those the listing ignored."""
+    ignored = []
+    for name in names:
+        raw = params.get(name) or ""
+        if name not in active and shown_value(raw):
+            ignored.append(IgnoredFilter(name, shown_value(raw)))
+    return ignored
+
+
 def pick_filters(
     params: Mapping[str, str], choices: dict[str, list[Choice]]
 ) -> dict[str, Choice]:
@@ -110,10 +150,17 @@ class Listing:
     # True when the query string asked for any filter, valid or not: such
     # pages are kept out of search engines.
     filter_requested: bool = False
+    ignored: list[IgnoredFilter] = field(default_factory=list)
+    """The filters asked for with values that name none of their choices."""
 
     @property
     def is_filtered(self) -> bool:
         return bool(self.active)
+
+    @property
+    def narrowed(self) -> bool:
+        """True when something the query asked for narrows what is shown."""
+        return self.is_filtered
 
     def _query(self, **extra) -> str:
         params = {name: choice.value for name, choice in self.active.items()}
@@ -156,4 +203,5 @@ def build_listing(
         choices=choices,
         active=active,
         filter_requested=any(params.get(name) for name in choices),
+        ignored=ignored_filters(params, choices, active),
     )

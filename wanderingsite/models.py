@@ -723,6 +723,17 @@ class HomeContent:
     teasers: list[HomeTeaser]
     tags: list[ArchiveTag]
 
+    @property
+    def linked_sections(self) -> list[Page]:
+        """The sections the home page links to: an index only when it has
+        something to show, as its teaser says (an empty teaser: an empty index)."""
+        teasing = {teaser.section.pk for teaser in self.teasers}
+        return [
+            section
+            for section in self.sections
+            if not isinstance(section, ArchiveIndexPage) or section.pk in teasing
+        ]
+
 
 class HomePage(ArchivePage):
     intro = RichTextField(

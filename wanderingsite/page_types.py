@@ -40,9 +40,15 @@ class ArchiveType:
     """The type in a count, one and many: ("event", "events") for "1 event"."""
     ordering: tuple = ()
     """How a list of the type is ordered where types stand side by side (tag pages)."""
-    date_field: str = ""
-    """The field that dates a page of the type (a release, a publication), by
-    which search sorts results ``?sort=date``; none if empty."""
+    date_field: str = "date"
+    """The page's own date as its source gives it (a release, an event, an
+    essay's publication), with its precision in ``<date_field>_precision``."""
+    date_label: str = ""
+    """What that date is, before it in feeds: "Released: 5 February 2019"."""
+    published_elsewhere: bool = False
+    """True where the page holds a text first published elsewhere (an essay):
+    its date is the entry's publication date in feeds (Atom ``published``),
+    and the open-data export gives its metadata but not its text."""
     facts: tuple[str, ...] = ()
     """The page's relations to its cited facts: rows with a ``claim`` and the
     ``quote`` of an ``essay`` that backs it, searched with the page."""
@@ -76,6 +82,13 @@ class ArchiveType:
     def card_template(self) -> str:
         """The card that shows one page of the type in a list, given as ``page``."""
         return f"includes/{self.key}_card.html"
+
+    def own_date(self, page) -> tuple:
+        """``page``'s own date and its precision: (None, ...) when not recorded."""
+        return (
+            getattr(page, self.date_field, None),
+            getattr(page, f"{self.date_field}_precision", "day"),
+        )
 
     def count_text(self, count: int) -> str:
         one, many = self.counted

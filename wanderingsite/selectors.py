@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, OrderBy, QuerySet
 from wagtail.models import Page
 
-from .listing import CountedPaginator
+from .listing import CountedPaginator, IgnoredFilter, ignored_filters
 from .models import (
     MENTION_KEY,
     ArchiveTag,
@@ -82,6 +82,8 @@ class TagDetail:
     chosen: TagSection | None = None
     """The one section shown in full, a page at a time (``?type=``)."""
     type_requested: bool = False
+    ignored: list[IgnoredFilter] = field(default_factory=list)
+    """A ``?type=`` that names no type, as the page says it ignored it."""
 
     @property
     def total(self) -> int:
@@ -93,8 +95,15 @@ class TagDetail:
         return self.related_among < self.total
 
     @property
+    def with_pages(self) -> list[TagSection]:
+        """The sections that hold pages: the only ones linked or shown."""
+        return [section for section in self.sections if section.count]
+
+    @property
     def shown(self) -> list[TagSection]:
-        return [self.chosen] if self.chosen else self.sections
+        """The chosen section (even empty, since it was asked for), or every
+        section that holds pages."""
+        return [self.chosen] if self.chosen else self.with_pages
 
 
 def specific_pages(pages: QuerySet[Page]) -> list[Page]:
@@ -195,6 +204,9 @@ def tag_detail(
         related_among=related_among,
         chosen=chosen,
         type_requested=type is not None,
+        ignored=ignored_filters(
+            {"type": type}, ["type"], {"type": chosen} if chosen else {}
+        ),
     )
 
 

@@ -6,9 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from wanderingsite import health, image_views, people, permalinks, views
+from wanderingsite import health, image_views, open_data, people, permalinks, views
 from wanderingsite.api import api_router
-from wanderingsite.feeds import LatestFeed, TagFeed
+from wanderingsite.feeds import LatestFeed, LatestRssFeed, TagFeed, TagRssFeed
 
 urlpatterns = [
     path("tags/", views.tag_index, name="tag_index"),
@@ -16,8 +16,17 @@ urlpatterns = [
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),
     path("people/", people.people_index_view, name="people_index"),
     path("people/<str:slug>/", people.person_page, name="person_page"),
+    path("tags/<str:slug>/feed/rss/", TagRssFeed(), name="tag_rss_feed"),
     path("search/", views.search_view, name="search"),
     path("feeds/latest/", LatestFeed(), name="latest_feed"),
+    path("feeds/latest/rss/", LatestRssFeed(), name="latest_rss_feed"),
+    path("data/", open_data.data_page, name="open_data"),
+    path("data/archive.json", open_data.archive_json, name="open_data_export"),
+    path(
+        "data/archive.schema.json",
+        open_data.archive_schema,
+        name="open_data_schema",
+    ),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
     path(

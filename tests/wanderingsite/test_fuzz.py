@@ -235,6 +235,31 @@ def test_fuzz_share_images_never_fail_nor_show_hidden_pages(
         assert_answered(response)
 
 
+@settings(max_examples=60, **FUZZ)
+@given(
+    tag=st.sampled_from(TAG_SLUGS),
+    params=query(type=value("film", "essay", "event"), page=value(*PAGE_NUMBERS)),
+)
+def test_fuzz_tag_page_types_never_fail_nor_reflect_markup(
+    sample_archive, client, tag, params
+):
+    """/tags/<slug>/?type= answers any type and page, and says what it ignored
+    without reflecting markup."""
+    assert_answered(client.get(f"/tags/{tag}/", params))
+
+
+@settings(max_examples=30, **FUZZ)
+@given(
+    path=st.sampled_from(["/data/", "/api/v2/", "/data/archive.schema.json"]),
+    params=st.dictionaries(any_text, hostile(), max_size=2),
+)
+def test_fuzz_data_pages_never_fail_nor_reflect_markup(
+    sample_archive, client, path, params
+):
+    """The data page, the API's index and the schema answer any query string."""
+    assert_answered(client.get(path, params))
+
+
 # Pages of the archive by name, given to ?child_of= and ?descendant_of= as ids.
 PARENTS = ("home", "films", "essays", "timeline", "film")
 API_PARAMETERS = {
@@ -296,6 +321,10 @@ def test_fuzz_api_never_fails_nor_reflects_markup(sample_archive, client, params
             "/essays/",
             "/timeline/",
             "/tags/science-fiction/",
+            "/tags/science-fiction/feed/rss/",
+            "/feeds/latest/rss/",
+            "/data/",
+            "/api/v2/",
             "/api/v2/pages/",
             "/api/v2/tags/",
             "/api/v2/images/",

@@ -54,7 +54,14 @@ PAGES = {
     "tag detail films": "/tags/soft-power/?type=film",
     "tag detail essays page 2": "/tags/soft-power/?type=essay&page=2",
     "latest feed": "/feeds/latest/",
+    "latest RSS feed": "/feeds/latest/rss/",
     "tag feed": "/tags/soft-power/feed/",
+    "tag RSS feed": "/tags/soft-power/feed/rss/",
+    "film index, ignored filter": "/films/?tag=nope",
+    "timeline, ignored filter": "/timeline/?kind=nope",
+    "tag detail, ignored type": "/tags/soft-power/?type=nope",
+    "data page": "/data/",
+    "API index": "/api/v2/",
     "sitemap": "/sitemap.xml",
     "sitemap pages": "/sitemap-pages.xml",
     "sitemap films": "/sitemap-films.xml",
@@ -105,6 +112,8 @@ LISTS_SECTIONS = {
     "tag share image",
     "site share image",
     "favicon",
+    "data page",
+    "API index",
 }
 # A permalink answers with a redirect to the page.
 STATUS = {"permalink": 302}

@@ -95,16 +95,19 @@ def test_merge_is_all_or_nothing(vocabulary):
 
 
 def test_merge_old_tag_page_and_feed_redirect_permanently(client, vocabulary):
-    """/tags/sci-fi/ and its feed answer 301 to the kept tag's page and feed."""
+    """/tags/sci-fi/ and its Atom and RSS feeds answer 301 to the kept tag's."""
     tag_service.merge_tags(vocabulary["merged"], vocabulary["kept"])
 
     page = client.get("/tags/sci-fi/")
     feed = client.get("/tags/sci-fi/feed/")
+    rss = client.get("/tags/sci-fi/feed/rss/")
 
     assert page.status_code == 301
     assert page["Location"] == "/tags/science-fiction/"
     assert feed.status_code == 301
     assert feed["Location"] == "/tags/science-fiction/feed/"
+    assert rss.status_code == 301
+    assert rss["Location"] == "/tags/science-fiction/feed/rss/"
 
 
 def test_merge_after_merge_redirects_without_a_chain(client, vocabulary):

@@ -30,6 +30,11 @@ SURFACES = {
     "event page": "/timeline/strong-film-power/",
     "people index": "/people/",
     "person page": "/people/wu-jing/",
+    "latest RSS feed": "/feeds/latest/rss/",
+    "tag RSS feed": "/tags/soft-power/feed/rss/",
+    "data page": "/data/",
+    "open-data export": "/data/archive.json",
+    "API index": "/api/v2/",
 }
 
 
@@ -80,7 +85,12 @@ HIDDEN_ONLY_TAG = "hiddenword-tag"
 
 
 @pytest.mark.parametrize(
-    "path", [f"/tags/{HIDDEN_ONLY_TAG}/", f"/tags/{HIDDEN_ONLY_TAG.upper()}/feed/"]
+    "path",
+    [
+        f"/tags/{HIDDEN_ONLY_TAG}/",
+        f"/tags/{HIDDEN_ONLY_TAG.upper()}/feed/",
+        f"/tags/{HIDDEN_ONLY_TAG}/feed/rss/",
+    ],
 )
 def test_tag_only_hidden_pages_carry_is_not_found(sample_archive, client, path):
     """A tag that only drafts and private pages carry has no page and no feed."""

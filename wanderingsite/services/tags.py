@@ -30,6 +30,7 @@ from wanderingsite.page_types import archive_types
 MERGE_ACTION = "wanderingsite.tag_merge"
 RENAME_ACTION = "wanderingsite.tag_rename"
 FEED_SUFFIX = "feed/"
+RSS_FEED_SUFFIX = "feed/rss/"
 
 
 @dataclass
@@ -44,8 +45,8 @@ class MergeResult:
 
 
 def _leave_redirect(old_slug: str, new_slug: str) -> None:
-    """Send the old tag page and feed to the new ones, without chains or loops."""
-    for suffix in ("", FEED_SUFFIX):
+    """Send the old tag page and feeds to the new ones, without chains or loops."""
+    for suffix in ("", FEED_SUFFIX, RSS_FEED_SUFFIX):
         old_path = Redirect.normalise_path(tag_path(old_slug, suffix))
         new_link = tag_path(new_slug, suffix)
         # Earlier redirects to the old page now go straight to the new one.
