@@ -691,11 +691,9 @@ class EssayPage(ArchivePage):
 
     class Meta:
         verbose_name = _("essay")
-        indexes = [
-            models.Index(
-                F("published_date").desc(nulls_last=True), name="essay_published"
-            )
-        ]
+        # "published_date DESC NULLS LAST" is indexed by migration 0003 on
+        # PostgreSQL only, and not declared here: SQLite cannot index NULLS
+        # LAST, and rebuilds its tables from the declared indexes.
 
     def get_page_context(self, request) -> dict:
         arrived = request.GET.get(FROM_PARAM) if request is not None else None
@@ -746,7 +744,7 @@ class EssayPage(ArchivePage):
         authors = (
             context["essay"].authors
             if context
-            else list(self.authors.select_related("person"))
+            else with_public_people(self.authors.select_related("person"))
         )
         return page_reference(
             self,

@@ -39,3 +39,12 @@ def words(markup: str) -> str:
 def text(response) -> str:
     """The words of the whole page."""
     return words(response.content.decode())
+
+
+def cites(essay: str, paragraph: str, html: str) -> bool:
+    """``html`` links to quoted words in ``paragraph`` of the essay at ``essay``
+    (the quoted-words link: ``?from=<fact>#<paragraph>-q<digest>``)."""
+    return (
+        re.search(rf'href="{re.escape(essay)}\?from=[\w-]+#{paragraph}-q\w+"', html)
+        is not None
+    )

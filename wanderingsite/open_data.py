@@ -104,6 +104,8 @@ def export_fields(archive_type: ArchiveType) -> list[ExportField]:
             continue
         if archive_type.published_elsewhere and field.name in TEXT_FIELDS:
             continue
+        if isinstance(serializer, serializers.RelatedPagesField):
+            continue  # what other pages state of this one: among their citations
         kind = _kind(archive_type.model, serializer, source)
         fields.append(ExportField(field.name, source, kind, serializer))
     return fields
@@ -180,7 +182,7 @@ class _Collector:
         anchor = f"#{citation.anchor}" if citation.anchor else ""
         return {
             "subject": {"type": archive_type.key, "id": page.pk},
-            "relation": field.name,
+            "field": field.name,
             "claim": citation.claim,
             "topic": citation.topic,
             "quote": citation.quote,
@@ -297,6 +299,8 @@ def _field_schema(field) -> dict:
         schema = dict(_STRING)  # text, and decimals written exactly
     if field.choices and internal not in ("DateField", "DateTimeField"):
         schema["enum"] = [value for value, _label in field.flatchoices]
+        if field.blank and "" not in schema["enum"] and schema["type"] == "string":
+            schema["enum"].append("")  # a choice left empty
     if field.null:
         schema = _nullable(schema)
         if "enum" in schema:
@@ -398,7 +402,7 @@ def _citation_schema() -> dict:
             },
             "additionalProperties": False,
         },
-        "relation": dict(_STRING),
+        "field": {**_STRING, "description": "The subject's field that lists it."},
         "claim": dict(_STRING),
         "topic": dict(_STRING),
         "quote": dict(_STRING),

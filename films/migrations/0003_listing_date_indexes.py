@@ -29,10 +29,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="filmpage", index=FILM_DATE)],
-            database_operations=[migrations.RunPython(add_index, remove_index)],
-        ),
+        # Not in the models' state: SQLite rebuilds a table from its declared
+        # indexes, and cannot build this one.
+        migrations.RunPython(add_index, remove_index),
         migrations.AddIndex(
             model_name='policyeventpage',
             index=models.Index(models.F('date'), name='policy_event_date'),

@@ -8,7 +8,9 @@ import pytest
 from films.models import FilmPage
 
 SECTIONS = {
-    "story": "Story",
+    "infobox": "At a glance",
+    "story": "Synopsis",
+    "related-films": "Related films",
     "box-office": "Box office",
     "facts": "Facts and their sources",
     "essays": "Discussed in",

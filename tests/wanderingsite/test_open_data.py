@@ -121,7 +121,7 @@ def test_open_data_export_links_pages_people_tags_and_citations(client, sample_a
         c
         for c in document["citations"]
         if c["subject"] == {"type": "film", "id": film["id"]}
-        and c["relation"] == "box_office_figures"
+        and c["field"] == "box_office_figures"
     ]
     assert {(c["amount"], c["qualifier"], c["essay"]) for c in figures} == {
         ("600000000.00", "over", sample_archive.kokas_essay.pk),
