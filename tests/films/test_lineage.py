@@ -356,3 +356,26 @@ def test_lineage_fixtures_state_each_relation_with_its_source():
         ("wolf-warrior-2", "compared", "the-wandering-earth"),
         ("2001-a-space-odyssey", "compared", "the-wandering-earth"),
     }
+
+
+def test_lineage_admin_edit_form_offers_the_relation(loaded_archive, admin_client):
+    """Each cited fact on a film's edit form has a relation and a related film."""
+    film = FilmPage.objects.get(slug="the-wandering-earth-ii")
+
+    response = admin_client.get(f"/admin/pages/{film.pk}/edit/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="citations-0-relation"' in html
+    assert 'name="citations-0-related_film"' in html
+    assert 'value="prequel" selected' in html
+
+
+def test_lineage_api_listing_refuses_the_detail_only_field(loaded_archive, client):
+    """A listing asked for ``related_by`` says it is not offered there: a 400,
+    not an error page."""
+    response = client.get(
+        "/api/v2/pages/", {"type": "films.FilmPage", "fields": "related_by"}
+    )
+    assert response.status_code == 400
+    assert "related_by" in response.json()["message"]
