@@ -34,8 +34,10 @@ def _follow_first_citation(page, site) -> dict:
     """On the film page, the first fact's claim, quote and id; then its link
     followed."""
     page.goto(site.url + FILM)
-    passage = page.get_by_role("link", name=re.compile("Read the passage")).first
-    fact = page.get_by_role("listitem").filter(has=passage).first
+    reads = page.get_by_role("link", name=re.compile("Read the passage"))
+    facts = page.get_by_role("region", name="Facts and their sources")
+    fact = facts.get_by_role("listitem").filter(has=reads).first
+    passage = fact.get_by_role("link", name=re.compile("Read the passage"))
     seen = {
         "id": fact.get_attribute("id"),
         "claim": fact.locator(".fact__claim").inner_text(),
