@@ -81,7 +81,7 @@ def test_editorial_editor_writes_cites_and_moderator_approves(
     new_fact.get_by_role("textbox", name=re.compile("^Claim")).fill(
         "The essay says it plainly."
     )
-    new_fact.get_by_role("button", name=re.compile("Choose a page")).click()
+    new_fact.get_by_role("button", name="Choose a page (Essay)").click()
     modal = page.get_by_role("dialog")
     modal.get_by_role("textbox", name=re.compile("Search")).fill("Planet in peril")
     modal.get_by_role("link", name=re.compile("Planet in peril")).first.click()
