@@ -58,8 +58,6 @@ def find_site(request) -> Site | None:
         site = sites[0]
     elif sites and _site_rank(sites[0], hostname, port) == MATCH_DEFAULT:
         site = sites[len(sites) == 2]
-    elif sites:
-        site = sites[0]
     request._wagtail_site = site
     return site
 

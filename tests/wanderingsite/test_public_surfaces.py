@@ -269,6 +269,10 @@ def test_routing_costs_three_queries_at_any_depth(rf, indexes):
             "archive.example",
         ),
         ([("archive.example", 8000, False)], "other.example"),
+        (
+            [("archive.example", 8000, False), ("archive.example", 8001, False)],
+            "archive.example:9000",
+        ),
     ],
 )
 def test_find_site_chooses_the_site_wagtail_would(rf, indexes, sites, host):
