@@ -295,18 +295,7 @@ class _Writer:
                 return "changed in the admin since the last load"
         elif person.latest_revision_id != record.revision_id:
             latest = person.latest_revision
-            state = (
-                "published"
-                if latest.pk == person.live_revision_id
-                else "scheduled"
-                if latest.approved_go_live_at
-                else "an unpublished draft"
-            )
-            who = f" by {latest.user}" if latest.user_id else ""
-            return (
-                f"its latest revision (#{latest.pk}, {state}{who}) is not the "
-                "loader's; an editor's work is left as it is"
-            )
+            return _editors_revision(latest, person.live_revision_id)
         if not person.live:
             return "it was unpublished in the admin"
         if person.locked:
@@ -360,18 +349,7 @@ class _Writer:
         ):
             if latest is None:
                 return "it has no revisions"
-            state = (
-                "published"
-                if latest.pk == page.live_revision_id
-                else "scheduled"
-                if latest.approved_go_live_at
-                else "an unpublished draft"
-            )
-            who = f" by {latest.user}" if latest.user_id else ""
-            return (
-                f"its latest revision (#{latest.pk}, {state}{who}) is not the "
-                "loader's; an editor's work is left as it is"
-            )
+            return _editors_revision(latest, page.live_revision_id)
         if not page.live:
             return "it was unpublished in the admin"
         if page.locked:
@@ -724,3 +702,19 @@ __all__ = [
     "load_archive",
     "read_archive",
 ]
+
+
+def _editors_revision(latest, live_revision_id: int | None) -> str:
+    """Why a page or person whose latest revision is someone else's is kept."""
+    state = (
+        "published"
+        if latest.pk == live_revision_id
+        else "scheduled"
+        if latest.approved_go_live_at
+        else "an unpublished draft"
+    )
+    who = f" by {latest.user}" if latest.user_id else ""
+    return (
+        f"its latest revision (#{latest.pk}, {state}{who}) is not the "
+        "loader's; an editor's work is left as it is"
+    )
